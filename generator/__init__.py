@@ -1,0 +1,1 @@
+"""Broadsheet: raw scraped articles in, a clean, searchable static news site out."""

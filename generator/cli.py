@@ -1,0 +1,364 @@
+"""The `broadsheet` command: parse arguments, call the pipeline, report, map errors to exit codes.
+
+Exit codes: 0 success; 1 the build failed; 2 bad settings or usage; 3 `--strict` and the build
+reported warnings or skipped files; 4 another build holds the project lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.clean import build_context, clean_document
+from generator.config import SiteConfig, load_config, normalise_base_url
+from generator.errors import BroadsheetError, InputError, StrictModeError
+from generator.ingest import inbox_files, read_document, read_sidecar
+from generator.model import CleanDocument, RawDocument
+from generator.pipeline import BuildReport, build
+from generator.summarise import summarise
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("broadsheet")
+
+
+class DeduplicatingHandler(logging.Handler):
+    """Print each distinct message once; repeats of one kind of problem are counted, not repeated."""
+
+    def __init__(self, limit_per_kind: int = 5) -> None:
+        super().__init__()
+        self.limit_per_kind = limit_per_kind
+        self.seen: set[str] = set()
+        self.per_kind: dict[str, int] = {}
+        self.suppressed = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message in self.seen:
+            return
+        self.seen.add(message)
+        # "path: reason" — the reason is the kind; many files with one reason are summarised.
+        kind = f"{record.levelname}:{message.partition(': ')[2]}"
+        count = self.per_kind.get(kind, 0) + 1
+        self.per_kind[kind] = count
+        if count > self.limit_per_kind:
+            self.suppressed += 1
+            return
+        colour = {"ERROR": "red", "WARNING": "yellow"}.get(record.levelname)
+        prefix = click.style(record.levelname.lower(), fg=colour) + ": " if colour else ""
+        click.echo(prefix + message, err=True)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> DeduplicatingHandler:
+    handler = DeduplicatingHandler()
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO)
+    return handler
+
+
+def _project_option(function: F) -> F:
+    return click.option(
+        "-C",
+        "--project",
+        "project",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The project folder (holding site.toml and content/).",
+    )(function)
+
+
+def _handle_errors(function: F) -> F:
+    """Turn expected failures into one-line messages with their exit codes, never a traceback."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except BroadsheetError as error:
+            click.echo(click.style("error: ", fg="red") + str(error), err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; the previous site is left as it was", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _config(project: Path, base_url: str | None) -> SiteConfig:
+    config = load_config(project)
+    if base_url:
+        config = replace(config, base_url=normalise_base_url(base_url, "--base-url"))
+    return config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="broadsheet", prog_name="broadsheet")
+def cli() -> None:
+    """Broadsheet turns raw scraped articles into a clean, searchable static news site."""
+
+
+def _run_build(project: Path, config: SiteConfig, show_progress: bool) -> BuildReport:
+    if not show_progress:
+        return build(project, config)
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if total < 50:
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"{stage:>10}", file=sys.stderr)
+            bar.__enter__()
+            bars[stage] = bar
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    return build(project, config, progress)
+
+
+@cli.command("build")
+@_project_option
+@click.option("--base-url", help="Override site.toml's base_url, e.g. https://user.github.io/repo/.")
+@click.option("--strict", is_flag=True, help="Exit with code 3 if any warning or skipped file was reported.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.option("-v", "--verbose", count=True, help="Print more detail (per-stage times).")
+@_handle_errors
+def build_command(project: Path, base_url: str | None, strict: bool, quiet: bool, verbose: int) -> None:
+    """Digest content/inbox/ into content/articles/ and render the site into site/."""
+    handler = _setup_logging(verbose, quiet)
+    config = _config(project, base_url)
+    report = _run_build(project, config, show_progress=not quiet and sys.stderr.isatty())
+    for message in report.diagnostics.errors:
+        log.error(message)
+    for message in report.diagnostics.warnings:
+        log.warning(message)
+    if handler.suppressed:
+        log.info(f"({handler.suppressed} similar messages not shown)")
+    if verbose:
+        for stage, seconds in report.stage_seconds.items():
+            log.debug(f"{stage:>16}: {seconds:.2f} s")
+    written = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.written.items()))
+    problems = len(report.diagnostics.errors) + len(report.diagnostics.warnings)
+    log.info(
+        f"built {config.paths.output}/: {report.articles} articles, {report.events} events, "
+        f"{report.pages} pages, {problems} warnings, {report.seconds:.1f} s"
+        + (f" (articles: {written})" if written else "")
+    )
+    if strict and problems:
+        raise StrictModeError(f"--strict: {problems} warnings or skipped files")
+
+
+@cli.command("serve")
+@_project_option
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--no-watch", is_flag=True, help="Do not rebuild when content or themes change.")
+@_handle_errors
+def serve_command(project: Path, port: int, no_watch: bool) -> None:
+    """Build, then serve site/ on 127.0.0.1 and rebuild when inputs change."""
+    _setup_logging(0, False)
+    config = load_config(project)
+    config = replace(config, base_url=f"http://127.0.0.1:{port}{config.base_path}")
+    report = build(project, config)
+    log.info(f"built {report.articles} articles, {report.events} events in {report.seconds:.1f} s")
+    output = (project / config.paths.output).resolve()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _site_handler(output, config.base_path))
+    log.info(f"serving at http://127.0.0.1:{port}{config.base_path} (Ctrl+C to stop)")
+    if not no_watch:
+        threading.Thread(target=_watch_and_rebuild, args=(project, config), daemon=True).start()
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def _site_handler(output: Path, base_path: str) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Resolve the site folder per request: a rebuild swaps a new folder in under the same name.
+            super().__init__(*args, directory=str(output), **kwargs)
+
+        def translate_path(self, path: str) -> str:
+            if path.startswith(base_path):
+                path = "/" + path[len(base_path) :]
+            return super().translate_path(path)
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            page = output / "404.html"
+            if code == 404 and page.is_file():
+                body = page.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().send_error(code, message, explain)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    return Handler
+
+
+def _snapshot(project: Path, config: SiteConfig) -> dict[str, float]:
+    roots = [
+        project / config.paths.inbox,
+        project / config.paths.articles,
+        project / config.paths.themes,
+        project / config.paths.templates,
+    ]
+    stamps: dict[str, float] = {}
+    for root in roots:
+        if root.is_dir():
+            for path in root.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    stamps[str(path)] = path.stat().st_mtime
+    config_file = project / "site.toml"
+    if config_file.is_file():
+        stamps[str(config_file)] = config_file.stat().st_mtime
+    return stamps
+
+
+def _watch_and_rebuild(project: Path, config: SiteConfig) -> None:
+    last = _snapshot(project, config)
+    while True:
+        time.sleep(1.0)
+        current = _snapshot(project, config)
+        if current == last:
+            continue
+        try:
+            report = build(project, config)
+            log.info(f"rebuilt: {report.articles} articles, {report.events} events in {report.seconds:.1f} s")
+        except BroadsheetError as error:
+            log.error(str(error))
+        # Our own writes (articles, event pins) changed the tree: take the state after the build.
+        last = _snapshot(project, config)
+
+
+def _read_paths(paths: tuple[Path, ...], project: Path, config: SiteConfig) -> Iterator[RawDocument | str]:
+    """Raw documents from the given files or folders; a string is an error line for one file."""
+    for given in paths:
+        files = list(inbox_files(given)) if given.is_dir() else [given]
+        for path in files:
+            shown = path.as_posix()
+            try:
+                sidecar = read_sidecar(path, shown, config.zone)
+                documents, warnings = read_document(
+                    path.read_bytes(), shown, path.suffix, config.zone, sidecar
+                )
+            except InputError as error:
+                yield str(error)
+                continue
+            except OSError as error:
+                yield f"{shown}: cannot read file ({error.strerror or error})"
+                continue
+            yield from warnings
+            yield from documents
+
+
+def _document_record(document: CleanDocument, sentences: int) -> dict[str, Any]:
+    digest = summarise(document, sentences)
+    return {
+        "path": document.key,
+        "title": document.title,
+        "author": document.author,
+        "date": document.date.isoformat() if document.date else None,
+        "date_source": document.date_source,
+        "source": document.source,
+        "url": document.url,
+        "summary": " ".join(digest.summary),
+        "people": list(digest.people),
+        "organizations": list(digest.organizations),
+        "places": list(digest.places),
+        "tags": list(digest.tags),
+        "quotes": [{"text": q.text, "speaker": q.speaker} for q in digest.quotes],
+        "body": "\n\n".join(document.paragraphs),
+    }
+
+
+@cli.command("extract")
+@_project_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Readable text, or one JSON object per line.",
+)
+@_handle_errors
+def extract_command(project: Path, paths: tuple[Path, ...], output_format: str) -> None:
+    """Print what the digest makes of raw files: title, author, date, source, summary, body."""
+    config = load_config(project)
+    items = list(_read_paths(paths, project, config))
+    documents = [item for item in items if isinstance(item, RawDocument)]
+    context = build_context(documents)
+    failures = 0
+    for item in items:
+        if isinstance(item, str):
+            click.echo(click.style("error: ", fg="red") + item, err=True)
+            failures += 1
+            continue
+        record = _document_record(clean_document(item, context), config.summary_sentences)
+        if output_format == "json":
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        click.echo(click.style(record["title"], bold=True))
+        for key in ("path", "author", "source", "url", "date", "date_source"):
+            if record[key]:
+                click.echo(f"  {key}: {record[key]}")
+        click.echo(f"  summary: {record['summary']}")
+        click.echo("")
+        click.echo(record["body"])
+        click.echo("")
+    if failures and not documents:
+        sys.exit(1)
+
+
+@cli.command("explain")
+@_project_option
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_handle_errors
+def explain_command(project: Path, path: Path) -> None:
+    """Show each line of a raw file with keep/drop and the evidence that decided it."""
+    config = load_config(project)
+    inbox = project / config.paths.inbox
+    neighbours = (
+        [item for item in _read_paths((inbox,), project, config) if isinstance(item, RawDocument)]
+        if inbox.is_dir()
+        else []
+    )
+    targets = [item for item in _read_paths((path,), project, config)]
+    for target in targets:
+        if isinstance(target, str):
+            raise InputError(path.as_posix(), target.partition(": ")[2] or target)
+    documents = [t for t in targets if isinstance(t, RawDocument)]
+    # The inbox gives the cross-document evidence (lines repeated across one site's articles).
+    known = {d.content_hash for d in documents}
+    context = build_context(documents + [d for d in neighbours if d.content_hash not in known])
+    for document in documents:
+        cleaned = clean_document(document, context)
+        click.echo(click.style(f"{document.key}: title {cleaned.title!r}", bold=True))
+        for decision in cleaned.decisions:
+            mark = click.style("keep", fg="green") if decision.keep else click.style("drop", fg="red")
+            text = decision.text if len(decision.text) <= 90 else decision.text[:87] + "..."
+            click.echo(f"{decision.number:>4} {mark} {decision.role:<11} {decision.reason:<38} | {text}")
+
+
+def main() -> None:
+    """Entry point of the `broadsheet` console script."""
+    cli(prog_name="broadsheet")

@@ -1,0 +1,333 @@
+"""`content/articles/`: writing digests as Markdown with front matter, reading them back, keeping edits.
+
+How a hand edit is detected: every file Broadsheet writes carries `output_hash`, a hash of its own
+front matter (without that key) and body. When a file no longer matches its `output_hash`, a person
+changed it, and Broadsheet never rewrites it again; if its raw input changes later, the new version
+is written beside it as `<name>.md.incoming` and the build warns about the conflict. A file without
+`output_hash` was written by hand and is equally left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, tzinfo
+from pathlib import Path
+from typing import Any, Literal
+
+import frontmatter
+
+from generator.errors import InputError
+from generator.fsutil import atomic_write_text, is_inside
+from generator.ingest.frontmatter import split_front_matter
+from generator.ingest.hints import parse_date
+from generator.model import Article, CleanDocument, DateSource, Digest, Quote
+from generator.slugs import is_safe_slug, slugify
+
+# Bump when the digest half changes what it writes, so that unedited articles are regenerated.
+PIPELINE_VERSION = "1"
+INCOMING_SUFFIX = ".incoming"
+_DATE_SOURCES: tuple[DateSource, ...] = ("given", "feed", "html-meta", "text", "file", "none")
+_LIST_KEYS = ("tags", "people", "organizations", "places")
+WriteOutcome = Literal["created", "updated", "unchanged", "kept-edit", "conflict"]
+
+
+def format_date(value: datetime, zone: tzinfo) -> str:
+    """A front-matter date: `YYYY-MM-DD` when the time is midnight in the site zone, else ISO 8601."""
+    local = value.astimezone(zone)
+    if local.time() == time(0, 0):
+        return local.date().isoformat()
+    return local.isoformat(timespec="seconds")
+
+
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=|]|\d+[.)])")
+
+
+def paragraph_to_markdown(paragraph: str) -> str:
+    """Escape a plain-text paragraph so that Markdown shows it as the same text."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", paragraph.strip())
+    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def output_hash(metadata: Mapping[str, Any], body: str) -> str:
+    """The hash that tells an untouched generated file from an edited one."""
+    canonical = {key: value for key, value in metadata.items() if key != "output_hash"}
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, default=str) + "\n\n" + body.strip()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def article_date(doc: CleanDocument) -> tuple[datetime, DateSource]:
+    """The date an article is filed under; the epoch (with `date_source: none`) when nothing is known."""
+    if doc.date is None:
+        return datetime(1970, 1, 1, tzinfo=UTC), "none"
+    return doc.date, doc.date_source
+
+
+def article_relpath(date: datetime, slug: str, zone: tzinfo) -> str:
+    """Where an article lives under the articles directory: `YYYY/MM/<slug>.md`."""
+    local = date.astimezone(zone)
+    return f"{local.year:04d}/{local.month:02d}/{slug}.md"
+
+
+def build_metadata(
+    doc: CleanDocument, digest: Digest, slug: str, zone: tzinfo, event: str | None = None
+) -> dict[str, Any]:
+    """The front matter of a generated article, in a fixed, readable key order."""
+    date, date_source = article_date(doc)
+    metadata: dict[str, Any] = {
+        "title": doc.title,
+        "slug": slug,
+        "date": format_date(date, zone),
+        "date_source": date_source,
+        "source": doc.source,
+        "author": doc.author,
+        "url": doc.url,
+        "event": event or doc.event,
+        "summary": " ".join(digest.summary),
+        "tags": list(dict.fromkeys([*doc.tags, *digest.tags])),
+        "people": list(digest.people),
+        "organizations": list(digest.organizations),
+        "places": list(digest.places),
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker} if q.speaker else {"text": q.text} for q in digest.quotes
+        ],
+        "source_file": doc.source_file,
+        "source_entry": doc.key.partition("#")[2] or None,
+        "raw_hash": doc.content_hash,
+        "pipeline": PIPELINE_VERSION,
+    }
+    return {key: value for key, value in metadata.items() if value is not None}
+
+
+def render_markdown_file(metadata: Mapping[str, Any], body: str) -> str:
+    """Serialise front matter and body, stamping `output_hash` so that later edits can be seen."""
+    stamped = dict(metadata)
+    stamped["output_hash"] = output_hash(metadata, body)
+    post = frontmatter.Post(body.strip() + "\n", **stamped)
+    return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=100) + "\n"
+
+
+def body_markdown(paragraphs: Iterable[str]) -> str:
+    """The cleaned article as Markdown paragraphs."""
+    return "\n\n".join(paragraph_to_markdown(p) for p in paragraphs if p.strip())
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    """One Markdown file as found on disk."""
+
+    relpath: str
+    metadata: dict[str, Any]
+    body: str
+
+    @property
+    def edited(self) -> bool:
+        """Whether a person changed (or wrote) the file since Broadsheet last wrote it."""
+        stored = self.metadata.get("output_hash")
+        return not isinstance(stored, str) or stored != output_hash(self.metadata, self.body)
+
+    @property
+    def source_key(self) -> str | None:
+        """The raw input this file was made from, as a RawDocument key."""
+        source_file = self.metadata.get("source_file")
+        if not isinstance(source_file, str):
+            return None
+        entry = self.metadata.get("source_entry")
+        return f"{source_file}#{entry}" if isinstance(entry, str) and entry else source_file
+
+
+def parse_article_file(text: str, relpath: str) -> ArticleFile:
+    """Split a Markdown file into front matter and body; InputError when the YAML is unusable."""
+    metadata, body = split_front_matter(text, relpath)
+    return ArticleFile(relpath=relpath, metadata=metadata, body=body)
+
+
+def _text_field(metadata: Mapping[str, Any], key: str, relpath: str) -> str | None:
+    value = metadata.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise InputError(relpath, f"front matter key {key!r}: expected text, got {type(value).__name__}")
+    return value.strip() or None
+
+
+def _list_field(metadata: Mapping[str, Any], key: str, relpath: str) -> tuple[str, ...]:
+    value = metadata.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [part for part in re.split(r"\s*,\s*", value) if part]
+    if not isinstance(value, list):
+        raise InputError(relpath, f"front matter key {key!r}: expected a list, got {type(value).__name__}")
+    items = [str(item).strip() for item in value if isinstance(item, (str, int, float)) and str(item).strip()]
+    return tuple(dict.fromkeys(items))
+
+
+def _quotes_field(metadata: Mapping[str, Any], relpath: str) -> tuple[Quote, ...]:
+    value = metadata.get("quotes")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InputError(relpath, "front matter key 'quotes': expected a list")
+    quotes: list[Quote] = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            quotes.append(Quote(text=item.strip()))
+        elif isinstance(item, dict) and isinstance(item.get("text"), str) and item["text"].strip():
+            speaker = item.get("speaker")
+            quotes.append(
+                Quote(
+                    text=item["text"].strip(), speaker=speaker.strip() if isinstance(speaker, str) else None
+                )
+            )
+    return tuple(quotes)
+
+
+def article_from_file(file: ArticleFile, zone: tzinfo) -> Article:
+    """Validate one front-matter file into an Article; InputError naming the key when it is unusable."""
+    meta = file.metadata
+    relpath = file.relpath
+    stem = Path(relpath).name.removesuffix(".md")
+    title = _text_field(meta, "title", relpath) or stem.replace("-", " ").strip().capitalize() or "Untitled"
+    try:
+        date = parse_date(meta.get("date"), zone)
+    except ValueError as error:
+        raise InputError(relpath, f"front matter key 'date': {error}") from None
+    if date is None:
+        raise InputError(relpath, "front matter key 'date' is missing; every article needs a date")
+    date_source = meta.get("date_source", "given")
+    if date_source not in _DATE_SOURCES:
+        date_source = "given"
+    given_slug = _text_field(meta, "slug", relpath)
+    slug = given_slug if given_slug and is_safe_slug(given_slug) else slugify(given_slug or stem or title)
+    event = _text_field(meta, "event", relpath)
+    return Article(
+        path=article_relpath(date, slug, zone),
+        slug=slug,
+        title=title,
+        date=date,
+        date_source=date_source,
+        summary=_text_field(meta, "summary", relpath) or "",
+        body=file.body.strip(),
+        source=_text_field(meta, "source", relpath),
+        author=_text_field(meta, "author", relpath),
+        url=_text_field(meta, "url", relpath),
+        tags=_list_field(meta, "tags", relpath),
+        people=_list_field(meta, "people", relpath),
+        organizations=_list_field(meta, "organizations", relpath),
+        places=_list_field(meta, "places", relpath),
+        quotes=_quotes_field(meta, relpath),
+        event=slugify(event) if event else None,
+        source_file=_text_field(meta, "source_file", relpath),
+        raw_hash=_text_field(meta, "raw_hash", relpath),
+        edited=file.edited,
+        file=file.relpath,
+    )
+
+
+@dataclass
+class ArticleStore:
+    """The articles directory: finds the file made from each raw input and writes digests safely."""
+
+    root: Path
+    zone: tzinfo
+    files: dict[str, ArticleFile] = field(default_factory=dict)
+    by_source: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def scan(self, display_prefix: str = "") -> None:
+        """Read every `*.md` under the root; unreadable files are reported and left untouched."""
+        self.files.clear()
+        self.by_source.clear()
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.rglob("*.md")):
+            relpath = path.relative_to(self.root).as_posix()
+            if any(part.startswith(".") for part in Path(relpath).parts) or path.is_symlink():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+                file = parse_article_file(text, relpath)
+            except UnicodeDecodeError:
+                self.errors.append(f"{display_prefix}{relpath}: not UTF-8 text; skipped")
+                continue
+            except InputError as error:
+                self.errors.append(f"{display_prefix}{relpath}: {error.reason}")
+                continue
+            self.files[relpath] = file
+            key = file.source_key
+            if key is not None:
+                self.by_source.setdefault(key, relpath)
+
+    def _free_relpath(self, date: datetime, slug: str, key: str) -> str:
+        candidate = article_relpath(date, slug, self.zone)
+        number = 2
+        while candidate in self.files and self.files[candidate].source_key != key:
+            candidate = article_relpath(date, f"{slug}-{number}", self.zone)
+            number += 1
+        return candidate
+
+    def write_digest(self, doc: CleanDocument, digest: Digest) -> tuple[WriteOutcome, str]:
+        """Write (or refresh) the article made from one raw input; never touch an edited file."""
+        existing_rel = self.by_source.get(doc.key)
+        if existing_rel is not None:
+            existing = self.files[existing_rel]
+            slug = str(existing.metadata.get("slug") or Path(existing_rel).stem)
+            metadata = build_metadata(
+                doc, digest, slug, self.zone, event=_as_str(existing.metadata.get("event"))
+            )
+            text = render_markdown_file(metadata, body_markdown(doc.paragraphs))
+            if existing.edited:
+                if existing.metadata.get("raw_hash") == doc.content_hash:
+                    return "kept-edit", existing_rel
+                self._write(existing_rel + INCOMING_SUFFIX, text)
+                return "conflict", existing_rel
+            fresh = existing.metadata.get("raw_hash") == doc.content_hash
+            if fresh and existing.metadata.get("pipeline") == PIPELINE_VERSION:
+                return "unchanged", existing_rel
+            self._write(existing_rel, text)
+            self.files[existing_rel] = parse_article_file(text, existing_rel)
+            return "updated", existing_rel
+        date, _ = article_date(doc)
+        relpath = self._free_relpath(date, slugify(doc.title, fallback_prefix="article"), doc.key)
+        slug = Path(relpath).name.removesuffix(".md")
+        text = render_markdown_file(
+            build_metadata(doc, digest, slug, self.zone), body_markdown(doc.paragraphs)
+        )
+        self._write(relpath, text)
+        self.files[relpath] = parse_article_file(text, relpath)
+        self.by_source[doc.key] = relpath
+        return "created", relpath
+
+    def set_event(self, relpath: str, event: str) -> bool:
+        """Record an event slug in an unedited article so that its grouping stays stable."""
+        file = self.files.get(relpath)
+        if file is None or file.edited or file.metadata.get("event") == event:
+            return False
+        metadata = {key: value for key, value in file.metadata.items() if key != "output_hash"}
+        ordered: dict[str, Any] = {}
+        for key, value in metadata.items():
+            if key == "summary" and "event" not in metadata:
+                ordered["event"] = event
+            ordered[key] = event if key == "event" else value
+        ordered.setdefault("event", event)
+        text = render_markdown_file(ordered, file.body)
+        self._write(relpath, text)
+        self.files[relpath] = parse_article_file(text, relpath)
+        return True
+
+    def _write(self, relpath: str, text: str) -> None:
+        target = self.root / relpath
+        if not is_inside(target, self.root):
+            raise InputError(relpath, "refusing to write outside the articles directory")
+        atomic_write_text(target, text)
+
+
+def _as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

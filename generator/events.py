@@ -1,0 +1,169 @@
+"""Group articles into events: several outlets reporting one real-world happening.
+
+The method is a single incremental pass in date order, so that a new article joins an existing
+event or opens a new one without renaming anything:
+
+* each article becomes a TF-IDF vector of its title, summary and body words plus its named
+  people, organisations and places (entities count double: two reports of one happening name
+  the same actors);
+* an article may only join an event whose articles lie within `window_days` of it;
+* it joins the most similar such event (cosine to the event's centroid) if the similarity
+  reaches `threshold`, else it opens a new event;
+* an event's slug is made once, from its first article's title, and written back into the
+  articles' front matter; an `event:` set in front matter (by hand or by an earlier build) pins
+  the article to that event.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from generator.model import Article, Event
+from generator.slugs import slugify
+
+Vector = dict[str, float]
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class GroupingSettings:
+    """The one setting of the grouping, shared by every data set."""
+
+    threshold: float = 0.20
+    window_days: int = 10
+    entity_weight: float = 2.0
+
+
+def _words(text: str, stop_words: frozenset[str]) -> Iterable[str]:
+    for match in _WORD.finditer(text.lower()):
+        word = match.group(0).replace("’", "'").removesuffix("'s")
+        if len(word) > 2 and word not in stop_words:
+            yield word
+
+
+def article_terms(
+    article: Article, stop_words: frozenset[str], entity_weight: float = 2.0
+) -> dict[str, float]:
+    """The weighted bag of terms that stands for an article in the grouping."""
+    terms: dict[str, float] = defaultdict(float)
+    for text, weight in ((article.title, 2.0), (article.summary, 1.0), (article.body, 1.0)):
+        for word in _words(text, stop_words):
+            terms[word] += weight
+    for entity in (*article.people, *article.organizations, *article.places):
+        terms["@" + entity.lower()] += entity_weight
+    return dict(terms)
+
+
+def tfidf_vectors(bags: Sequence[dict[str, float]]) -> list[Vector]:
+    """Sublinear TF times smoothed IDF, L2-normalised."""
+    document_frequency: Counter[str] = Counter()
+    for bag in bags:
+        document_frequency.update(bag.keys())
+    total = len(bags)
+    vectors: list[Vector] = []
+    for bag in bags:
+        vector = {
+            term: (1.0 + math.log(count)) * (math.log((1 + total) / (1 + document_frequency[term])) + 1.0)
+            for term, count in bag.items()
+            if count > 0
+        }
+        vectors.append(_normalised(vector))
+    return vectors
+
+
+def _normalised(vector: Vector) -> Vector:
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {k: v / norm for k, v in vector.items()} if norm else {}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Cosine similarity of two normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(value * b.get(term, 0.0) for term, value in a.items())
+
+
+@dataclass
+class _Cluster:
+    slug: str
+    members: list[int] = field(default_factory=list)
+    total: Vector = field(default_factory=dict)
+
+    def add(self, index: int, vector: Vector) -> None:
+        self.members.append(index)
+        for term, value in vector.items():
+            self.total[term] = self.total.get(term, 0.0) + value
+
+    def centroid(self) -> Vector:
+        return _normalised(self.total)
+
+
+def assign_events(
+    articles: Sequence[Article], stop_words: frozenset[str], settings: GroupingSettings = GroupingSettings()
+) -> list[str]:
+    """Give every article an event slug (same order as `articles`)."""
+    order = sorted(range(len(articles)), key=lambda i: (articles[i].date, articles[i].path))
+    vectors = tfidf_vectors([article_terms(a, stop_words, settings.entity_weight) for a in articles])
+    clusters: dict[str, _Cluster] = {}
+    for index in order:
+        pinned = articles[index].event
+        if pinned:
+            clusters.setdefault(pinned, _Cluster(pinned)).add(index, vectors[index])
+    window = timedelta(days=settings.window_days)
+    used_slugs = set(clusters)
+    # Only events near in time can take an article, so the candidates are kept by date.
+    for index in order:
+        article = articles[index]
+        if article.event:
+            continue
+        best: _Cluster | None = None
+        best_score = settings.threshold
+        for cluster in clusters.values():
+            dates = [articles[m].date for m in cluster.members]
+            if article.date < min(dates) - window or article.date > max(dates) + window:
+                continue
+            score = cosine(vectors[index], cluster.centroid())
+            if score >= best_score:
+                best, best_score = cluster, score
+        if best is None:
+            slug = _unique_slug(slugify(article.title, max_length=60, fallback_prefix="event"), used_slugs)
+            used_slugs.add(slug)
+            best = clusters.setdefault(slug, _Cluster(slug))
+        best.add(index, vectors[index])
+    assignment = [""] * len(articles)
+    for cluster in clusters.values():
+        for member in cluster.members:
+            assignment[member] = cluster.slug
+    return assignment
+
+
+def _unique_slug(slug: str, used: set[str]) -> str:
+    candidate, number = slug, 2
+    while candidate in used:
+        candidate = f"{slug}-{number}"
+        number += 1
+    return candidate
+
+
+def build_events(
+    articles: Sequence[Article],
+    assignment: Sequence[str],
+    title_for: Callable[[Sequence[Article]], str],
+    summary_for: Callable[[Sequence[Article]], tuple[str, ...]],
+) -> tuple[Event, ...]:
+    """Assemble Event objects, newest activity first, with titles and multi-article summaries."""
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article, slug in zip(articles, assignment, strict=True):
+        members[slug].append(article)
+    events = []
+    for slug, group in members.items():
+        group.sort(key=lambda a: (a.date, a.path))
+        title = group[0].title if len(group) == 1 else title_for(group)
+        events.append(Event(slug=slug, title=title, articles=tuple(group), summary=summary_for(group)))
+    events.sort(key=lambda e: (e.end, e.start, e.slug), reverse=True)
+    return tuple(events)

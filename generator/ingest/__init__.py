@@ -1,0 +1,160 @@
+"""Ingest: read `content/inbox/` into RawDocuments, one reader per input kind.
+
+Supported: `.txt` (scraped text), `.md`/`.markdown` (text with optional front matter),
+`.html`/`.htm` (saved pages), `.xml`/`.rss`/`.atom` (feeds, one document per entry).
+A `<file>.meta.yaml` sidecar next to any raw file supplies known metadata (see `hints.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+import yaml
+
+from generator.errors import InputError
+from generator.ingest.encoding import decode_bytes
+from generator.ingest.feeds import read_feed
+from generator.ingest.frontmatter import split_front_matter
+from generator.ingest.hints import SIDECAR_SUFFIX, hints_from_mapping
+from generator.model import Hints, RawDocument, RawKind
+
+TEXT_SUFFIXES: dict[str, RawKind] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
+# Larger files are not articles; reading them would only stall the build.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class IngestResult:
+    """The documents read from the inbox and the one-line problems met on the way."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def inbox_files(inbox: Path) -> Iterator[Path]:
+    """Every raw input file under the inbox, in a stable order; hidden files and sidecars skipped."""
+    if not inbox.is_dir():
+        return
+    for path in sorted(inbox.rglob("*")):
+        relative = path.relative_to(inbox)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.name.endswith(SIDECAR_SUFFIX) or not path.is_file() or path.is_symlink():
+            continue
+        yield path
+
+
+def read_document(
+    data: bytes,
+    rel_path: str,
+    suffix: str,
+    zone: tzinfo = UTC,
+    sidecar: Hints | None = None,
+    file_date: datetime | None = None,
+) -> tuple[list[RawDocument], list[str]]:
+    """Turn one raw file's bytes into documents (several for a feed) plus warnings.
+
+    Raises InputError when the file cannot be used at all.
+    """
+    suffix = suffix.lower()
+    if not data.strip():
+        raise InputError(rel_path, "empty file")
+    if suffix in FEED_SUFFIXES:
+        documents, warnings = read_feed(data, rel_path)
+        documents = [
+            replace(d, hints=_merge(sidecar, d.hints) if sidecar else d.hints, file_date=file_date)
+            for d in documents
+        ]
+        return documents, warnings
+    kind = TEXT_SUFFIXES.get(suffix)
+    if kind is None:
+        raise InputError(
+            rel_path, f"unsupported file type {suffix or '(none)'}; expected .txt, .md, .html or a feed"
+        )
+    text = decode_bytes(data, rel_path, markup=kind == "html")
+    hints = sidecar or Hints()
+    if kind == "markdown":
+        text, front = _split_front_matter(text, rel_path, zone)
+        hints = _merge(hints, front)
+    if not text.strip():
+        raise InputError(rel_path, "no text in file (only whitespace)")
+    content_hash = hashlib.sha256(data).hexdigest()
+    document = RawDocument(
+        path=rel_path, kind=kind, content=text, content_hash=content_hash, hints=hints, file_date=file_date
+    )
+    return [document], []
+
+
+def _split_front_matter(text: str, rel_path: str, zone: tzinfo) -> tuple[str, Hints]:
+    metadata, body = split_front_matter(text, rel_path)
+    return body, hints_from_mapping(metadata, rel_path, zone)
+
+
+def _merge(primary: Hints, secondary: Hints) -> Hints:
+    """Fields of `primary` win; empty ones are filled from `secondary`."""
+    merged = {name: getattr(primary, name) or getattr(secondary, name) for name in Hints.__dataclass_fields__}
+    if primary.date is None:
+        merged["date_source"] = secondary.date_source
+    return Hints(**merged)
+
+
+def read_sidecar(path: Path, rel_path: str, zone: tzinfo) -> Hints | None:
+    """Read `<file>.meta.yaml` next to a raw file, if there is one."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return None
+    rel_sidecar = rel_path + SIDECAR_SUFFIX
+    try:
+        data = yaml.safe_load(decode_bytes(sidecar.read_bytes(), rel_sidecar))
+    except yaml.YAMLError as error:
+        first = str(error).splitlines()[0]
+        raise InputError(rel_sidecar, f"not valid YAML ({first})") from None
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise InputError(rel_sidecar, "must be a mapping of keys to values")
+    return hints_from_mapping(data, rel_sidecar, zone)
+
+
+def read_inbox(inbox: Path, project_root: Path, zone: tzinfo = UTC) -> IngestResult:
+    """Read every file in the inbox; bad files are reported and skipped, never fatal."""
+    result = IngestResult()
+    for path in inbox_files(inbox):
+        rel_path = (
+            path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else path.name
+        )
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(
+                    rel_path,
+                    f"file is {size // (1024 * 1024)} MiB; the limit is "
+                    f"{MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                )
+            sidecar = read_sidecar(path, rel_path, zone)
+            file_date = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            documents, warnings = read_document(
+                path.read_bytes(), rel_path, path.suffix, zone, sidecar, file_date
+            )
+        except InputError as error:
+            result.errors.append(str(error))
+            continue
+        except OSError as error:
+            result.errors.append(f"{rel_path}: cannot read file ({error.strerror or error})")
+            continue
+        result.documents.extend(documents)
+        result.warnings.extend(warnings)
+    return result

@@ -1,0 +1,170 @@
+"""The plain data passed between pipeline stages.
+
+Each stage takes one of these and returns the next; nothing here does I/O or imports
+another module of the package, so every stage can be called in a test with plain values.
+
+    RawDocument  --clean-->  CleanDocument  --summarise-->  Digest
+    Article (one front-matter file)  --group-->  Event
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+RawKind = Literal["text", "markdown", "html", "feed-entry"]
+DateSource = Literal["given", "feed", "html-meta", "text", "file", "none"]
+
+
+@dataclass(frozen=True)
+class Hints:
+    """Metadata known before cleaning: from a sidecar, inbox front matter or a feed entry."""
+
+    title: str | None = None
+    date: datetime | None = None
+    date_source: DateSource | None = None
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    event: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One article as read from the inbox, before any cleaning.
+
+    `path` is relative to the project root with forward slashes; for a feed entry it is the
+    feed's path and `entry_id` tells the entries apart.
+    """
+
+    path: str
+    kind: RawKind
+    content: str
+    content_hash: str
+    hints: Hints = field(default_factory=Hints)
+    entry_id: str | None = None
+    file_date: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable identity for this input: the file, plus the entry for feeds."""
+        return self.path if self.entry_id is None else f"{self.path}#{self.entry_id}"
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """Whether one line of the raw text was kept, and the evidence that decided it."""
+
+    number: int
+    text: str
+    keep: bool
+    reason: str
+    role: Literal["body", "title", "byline", "dateline", "boilerplate", "blank"] = "body"
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """An article with its boilerplate removed and its metadata pulled out."""
+
+    key: str
+    source_file: str
+    content_hash: str
+    title: str
+    paragraphs: tuple[str, ...]
+    author: str | None = None
+    source: str | None = None
+    url: str | None = None
+    date: datetime | None = None
+    date_source: DateSource = "none"
+    event: str | None = None
+    tags: tuple[str, ...] = ()
+    decisions: tuple[LineDecision, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted passage and, where the text attributes it, who said it."""
+
+    text: str
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What the summariser makes of one article."""
+
+    summary: tuple[str, ...]
+    tags: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """A typed view of one `content/articles/**.md` file: the source of truth for the site.
+
+    `path` is the canonical `YYYY/MM/<slug>.md` the site's URL is made from; `date` is timezone-aware.
+    """
+
+    path: str
+    slug: str
+    title: str
+    date: datetime
+    date_source: DateSource
+    summary: str
+    body: str
+    source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    event: str | None = None
+    source_file: str | None = None
+    raw_hash: str | None = None
+    edited: bool = False
+    file: str | None = None
+    """The Markdown file this came from, relative to the articles directory (`path` is canonical)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """Several articles that report one real-world happening."""
+
+    slug: str
+    title: str
+    articles: tuple[Article, ...]
+    summary: tuple[str, ...] = ()
+
+    @property
+    def start(self) -> datetime:
+        """The date of the earliest article."""
+        return min(a.date for a in self.articles)
+
+    @property
+    def end(self) -> datetime:
+        """The date of the latest article."""
+        return max(a.date for a in self.articles)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The distinct outlets covering the event, in order of first report."""
+        seen: dict[str, None] = {}
+        for article in sorted(self.articles, key=lambda a: (a.date, a.slug)):
+            if article.source:
+                seen.setdefault(article.source, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Everything the render stage needs: articles newest first, events by latest article first."""
+
+    articles: tuple[Article, ...]
+    events: tuple[Event, ...]

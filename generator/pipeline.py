@@ -1,0 +1,281 @@
+"""The build: ingest → clean → summarise → write → load → group → render, and the file system around it.
+
+The digest half (`digest_inbox`) turns the inbox into `content/articles/`; the site half
+(`build_site`) turns those Markdown files into `site/`. The site is rendered into a temporary
+directory beside `site/` and swapped in only when complete, so a failed or killed build leaves the
+previous site as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator.clean import build_context, clean_document
+from generator.config import SiteConfig
+from generator.content import ArticleStore, article_from_file
+from generator.errors import BuildError, ConfigError, InputError, LockedError
+from generator.events import GroupingSettings, assign_events, build_events
+from generator.ingest import read_inbox
+from generator.model import Article, CleanDocument, Event, RawDocument, SiteContent
+from generator.render import render_site
+from generator.summarise import event_title, summarise, summarise_event
+from generator.summarise.text import stop_words
+
+ProgressCallback = Callable[[str, int, int], None]
+STATE_DIR = ".broadsheet"
+EVENT_SUMMARY_WORDS = 120
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class Diagnostics:
+    """Warnings and errors met during a build, each one line naming the file and the reason."""
+
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Record a problem the build worked around."""
+        self.warnings.append(message)
+
+    def error(self, message: str) -> None:
+        """Record an input the build had to skip."""
+        self.errors.append(message)
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary line and for tests."""
+
+    articles: int = 0
+    events: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    written: Counter[str] = field(default_factory=Counter)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """Hold the project's build lock; a second build at the same time fails with a clear message."""
+    state = root / STATE_DIR
+    state.mkdir(exist_ok=True)
+    handle = (state / "build.lock").open("a+")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(
+                f"another broadsheet build is running in {root} (lock: {STATE_DIR}/build.lock)"
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def clean_all(
+    documents: list[RawDocument], diagnostics: Diagnostics, progress: ProgressCallback = _no_progress
+) -> list[CleanDocument]:
+    """Clean every raw document with cross-document evidence; a document that fails is reported."""
+    context = build_context(documents)
+    cleaned: list[CleanDocument] = []
+    for number, document in enumerate(documents, start=1):
+        try:
+            result = clean_document(document, context)
+        except (ValueError, RecursionError) as error:
+            diagnostics.error(f"{document.key}: could not be cleaned ({type(error).__name__}: {error})")
+            continue
+        if not result.paragraphs:
+            diagnostics.error(f"{document.key}: no article text found after removing boilerplate; skipped")
+        else:
+            cleaned.append(result)
+        progress("clean", number, len(documents))
+    return cleaned
+
+
+def digest_inbox(
+    root: Path, config: SiteConfig, report: BuildReport, progress: ProgressCallback = _no_progress
+) -> ArticleStore:
+    """Ingest, clean, summarise and write every inbox file into the articles directory."""
+    diagnostics = report.diagnostics
+    with _timed(report, "ingest"):
+        ingested = read_inbox(root / config.paths.inbox, root, config.zone)
+    for message in ingested.errors:
+        diagnostics.error(message)
+    for message in ingested.warnings:
+        diagnostics.warn(message)
+    with _timed(report, "clean"):
+        cleaned = clean_all(ingested.documents, diagnostics, progress)
+    store = ArticleStore(root / config.paths.articles, config.zone)
+    store.scan(display_prefix=config.paths.articles + "/")
+    with _timed(report, "summarise+write"):
+        for number, document in enumerate(cleaned, start=1):
+            digest = summarise(document, config.summary_sentences)
+            try:
+                outcome, relpath = store.write_digest(document, digest)
+            except InputError as error:
+                diagnostics.error(str(error))
+                continue
+            report.written[outcome] += 1
+            if outcome == "conflict":
+                diagnostics.warn(
+                    f"{config.paths.articles}/{relpath}: you edited this article and its raw file "
+                    f"{document.source_file} changed; your edit is kept and the new version is in "
+                    f"{Path(relpath).name}.incoming"
+                )
+            progress("summarise", number, len(cleaned))
+    return store
+
+
+def load_articles(store: ArticleStore, config: SiteConfig, diagnostics: Diagnostics) -> list[Article]:
+    """Every article in the articles directory as typed values; unusable files are reported."""
+    for message in store.errors:
+        diagnostics.error(message)
+    store.errors.clear()
+    articles: list[Article] = []
+    taken: dict[str, str] = {}
+    for relpath, file in store.files.items():
+        try:
+            article = article_from_file(file, config.zone)
+        except InputError as error:
+            diagnostics.error(f"{config.paths.articles}/{error}")
+            continue
+        # Two files that claim one page (same slug in one month) must not overwrite each other.
+        if article.path in taken:
+            number = 2
+            while f"{article.path[:-3]}-{number}.md" in taken:
+                number += 1
+            slug = f"{article.slug}-{number}"
+            diagnostics.warn(
+                f"{config.paths.articles}/{relpath}: slug {article.slug!r} is used by "
+                f"{taken[article.path]} too; this one is published as {slug!r}"
+            )
+            article = replace(article, slug=slug, path=f"{article.path[:-3]}-{number}.md")
+        taken[article.path] = relpath
+        articles.append(article)
+    return articles
+
+
+def _event_summary(group: list[Article] | tuple[Article, ...]) -> tuple[str, ...]:
+    if len(group) == 1:
+        return (group[0].summary,) if group[0].summary else ()
+    return summarise_event(group, EVENT_SUMMARY_WORDS)
+
+
+def group_events(articles: list[Article], store: ArticleStore, config: SiteConfig) -> tuple[Event, ...]:
+    """Group articles into events and pin each unedited article to its event in front matter."""
+    settings = GroupingSettings(window_days=config.event_window_days)
+    assignment = assign_events(articles, stop_words(), settings)
+    pinned = []
+    for article, slug in zip(articles, assignment, strict=True):
+        if article.event != slug and article.file is not None:
+            store.set_event(article.file, slug)
+        pinned.append(replace(article, event=slug))
+    return build_events(pinned, assignment, event_title, _event_summary)
+
+
+def theme_dirs(root: Path, config: SiteConfig) -> list[Path]:
+    """Template and static folders, first wins: project overrides, the chosen theme, the default theme."""
+    themes = root / config.paths.themes
+    chosen = themes / config.theme
+    if not chosen.is_dir():
+        raise ConfigError(f"theme: no folder {config.paths.themes}/{config.theme} in the project")
+    candidates = [root / config.paths.templates, chosen, themes / "default"]
+    ordered: list[Path] = []
+    for candidate in candidates:
+        if candidate.is_dir() and candidate not in ordered:
+            ordered.append(candidate)
+    return ordered
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Put a complete staged site in place of `output`, atomically where the OS allows."""
+    if output.is_dir() and not output.is_symlink():
+        if _exchange(staging, output):
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        retired = output.with_name(f".{output.name}-old-{os.getpid()}")
+        os.replace(output, retired)
+        os.replace(staging, output)
+        shutil.rmtree(retired, ignore_errors=True)
+        return
+    if output.exists() or output.is_symlink():
+        raise BuildError(f"{output.name}: exists and is not a directory; remove it or set paths.output")
+    os.replace(staging, output)
+
+
+def build_site(
+    root: Path, config: SiteConfig, articles: list[Article], events: tuple[Event, ...], report: BuildReport
+) -> None:
+    """Render the site into a staging directory beside the output and swap it in when complete."""
+    output = root / config.paths.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    try:
+        content = SiteContent(
+            articles=tuple(sorted(articles, key=lambda a: (a.date, a.path), reverse=True)),
+            events=events,
+        )
+        with _timed(report, "render"):
+            rendered = render_site(content, config, theme_dirs(root, config), staging)
+        report.pages = rendered.pages
+        publish(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def build(root: Path, config: SiteConfig, progress: ProgressCallback = _no_progress) -> BuildReport:
+    """The whole build: digest the inbox, then group and render everything in the articles directory."""
+    started = time.perf_counter()
+    report = BuildReport()
+    with project_lock(root):
+        store = digest_inbox(root, config, report, progress)
+        with _timed(report, "load"):
+            articles = load_articles(store, config, report.diagnostics)
+        with _timed(report, "group"):
+            events = group_events(articles, store, config)
+        articles = [a for e in events for a in e.articles]
+        build_site(root, config, articles, events, report)
+    report.articles = len(articles)
+    report.events = len(events)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,147 @@
+"""Ingest: every input kind, encodings, sidecars and front matter, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.errors import InputError
+from generator.ingest import read_document, read_inbox
+from generator.ingest.encoding import decode_bytes
+
+from .conftest import INBOX, SEEDS
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Example Wire</title><link>https://wire.example/</link>
+<description>News</description>
+<item><title>Dam bursts in valley</title><link>https://wire.example/a/1</link>
+<guid>https://wire.example/a/1</guid><pubDate>Tue, 02 Sep 2025 10:30:00 +0000</pubDate>
+<author>jo@wire.example (Jo Reporter)</author>
+<description>&lt;p&gt;A dam burst on Tuesday, officials said.&lt;/p&gt;</description></item>
+<item><title>Rescue teams reach village</title><link>https://wire.example/a/2</link>
+<guid>https://wire.example/a/2</guid><pubDate>Wed, 03 Sep 2025 08:00:00 +0000</pubDate>
+<description>Rescue teams reached the village on Wednesday.</description></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Desk</title><id>urn:x</id>
+<updated>2025-09-02T10:00:00Z</updated>
+<entry><title>Storm reaches coast</title><id>urn:x:1</id><link href="https://atom.example/1"/>
+<updated>2025-09-02T10:00:00Z</updated>
+<content type="html">&lt;p&gt;The storm reached the coast.&lt;/p&gt;</content>
+</entry></feed>"""
+
+
+def test_seeds_are_read_with_their_sidecar_dates() -> None:
+    result = read_inbox(INBOX, INBOX.parents[1])
+    assert result.errors == []
+    assert len(result.documents) == len(SEEDS) == 5
+    dates = {Path(d.path).name[:3]: d.hints.date for d in result.documents}
+    assert dates["000"] == datetime(2025, 4, 19, tzinfo=UTC)
+    assert dates["003"] == datetime(2025, 12, 3, tzinfo=UTC)
+    assert all(d.hints.date_source == "given" and d.kind == "text" for d in result.documents)
+
+
+def test_rss_gives_one_document_per_entry_with_feed_metadata() -> None:
+    documents, warnings = read_document(RSS, "inbox/wire.xml", ".xml")
+    assert warnings == []
+    assert [d.hints.title for d in documents] == ["Dam bursts in valley", "Rescue teams reach village"]
+    first = documents[0]
+    assert first.kind == "feed-entry"
+    assert first.hints.source == "Example Wire"
+    assert first.hints.url == "https://wire.example/a/1"
+    assert first.hints.date == datetime(2025, 9, 2, 10, 30, tzinfo=UTC)
+    assert first.hints.date_source == "feed"
+    assert "dam burst" in first.content.lower()
+    assert len({d.key for d in documents}) == 2
+
+
+def test_atom_entry_is_read() -> None:
+    documents, _ = read_document(ATOM, "inbox/desk.atom", ".atom")
+    assert len(documents) == 1
+    assert documents[0].hints.url == "https://atom.example/1"
+    assert documents[0].hints.source == "Atom Desk"
+
+
+def test_malformed_feed_is_a_clear_error() -> None:
+    with pytest.raises(InputError) as caught:
+        read_document(b"<rss><channel><item><title>broken", "inbox/bad.xml", ".xml")
+    assert str(caught.value).startswith("inbox/bad.xml: ")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("cp1252", b""), ("latin-1", b""), ("utf-16", b""), ("shift_jis", b""), ("utf-8", codecs.BOM_UTF8)],
+)
+def test_legacy_encodings_are_detected(encoding: str, prefix: bytes) -> None:
+    text = "Café owners in Zürich said the naïve plan “won’t work”, the mayor’s office reported."
+    if encoding == "shift_jis":
+        text = "東京の市場は月曜日に上昇したと関係者が述べた。" * 3
+    if encoding in ("latin-1",):
+        text = text.replace("“", '"').replace("”", '"').replace("’", "'")
+    data = prefix + text.encode(encoding)
+    assert decode_bytes(data, "x.txt") == text
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"   \n\t\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "binary"),
+    ],
+)
+def test_unusable_files_are_reported_with_a_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_document(data, "content/inbox/bad.txt", ".txt")
+    assert caught.value.path == "content/inbox/bad.txt"
+    assert reason in caught.value.reason
+
+
+def test_markdown_front_matter_supplies_hints() -> None:
+    data = (
+        b"---\ntitle: Harbour reopens\ndate: 2025-06-01\nsource: Port News\nurl: https://port.example/x\n"
+        b"author: Sam Lee\ntags: [ports, shipping]\n---\nThe harbour reopened on Sunday after repairs.\n"
+    )
+    [document], _ = read_document(data, "inbox/a.md", ".md")
+    assert document.kind == "markdown"
+    assert document.hints.title == "Harbour reopens"
+    assert document.hints.source == "Port News"
+    assert document.hints.tags == ("ports", "shipping")
+    assert document.content.strip() == "The harbour reopened on Sunday after repairs."
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "---\ntitle: [unclosed\n---\nBody text here.\n",
+        "---\n- a\n- b\n---\nBody text here.\n",
+        "---\ndate: next tuesday-ish\n---\nBody text here.\n",
+        "---\ntitle: {a: 1}\n---\nBody text here.\n",
+    ],
+)
+def test_bad_front_matter_is_a_one_line_error(front: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_document(front.encode(), "inbox/a.md", ".md")
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith("inbox/a.md: ")
+
+
+def test_inbox_reports_bad_files_and_reads_the_rest(tmp_path: Path) -> None:
+    inbox = tmp_path / "content" / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "good.txt").write_text("A real article paragraph about the harbour reopening on Sunday.\n")
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(1000))
+    (inbox / "notes.docx").write_bytes(b"PK\x03\x04")
+    (inbox / "good.txt.meta.yaml").write_text("date: not a date\n")
+    result = read_inbox(inbox, tmp_path)
+    assert result.documents == []
+    assert len(result.errors) == 4
+    assert any(e.startswith("content/inbox/good.txt.meta.yaml: metadata key 'date'") for e in result.errors)
+    (inbox / "good.txt.meta.yaml").write_text("date: 2025-01-02\nsource: Harbour Times\n")
+    result = read_inbox(inbox, tmp_path)
+    assert [d.hints.source for d in result.documents] == ["Harbour Times"]
