@@ -26,6 +26,7 @@ from generator.errors import BroadsheetError, InputError, StrictModeError
 from generator.ingest import inbox_files, read_document, read_sidecar
 from generator.model import CleanDocument, RawDocument
 from generator.pipeline import BuildReport, build
+from generator.serve import site_handler
 from generator.summarise import summarise
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -174,7 +175,7 @@ def serve_command(project: Path, port: int, no_watch: bool) -> None:
     report = build(project, config)
     log.info(f"built {report.articles} articles, {report.events} events in {report.seconds:.1f} s")
     output = (project / config.paths.output).resolve()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _site_handler(output, config.base_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), site_handler(output, config.base_path))
     log.info(f"serving at http://127.0.0.1:{port}{config.base_path} (Ctrl+C to stop)")
     if not no_watch:
         threading.Thread(target=_watch_and_rebuild, args=(project, config), daemon=True).start()
@@ -182,35 +183,6 @@ def serve_command(project: Path, port: int, no_watch: bool) -> None:
         server.serve_forever()
     finally:
         server.server_close()
-
-
-def _site_handler(output: Path, base_path: str) -> type[http.server.SimpleHTTPRequestHandler]:
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            # Resolve the site folder per request: a rebuild swaps a new folder in under the same name.
-            super().__init__(*args, directory=str(output), **kwargs)
-
-        def translate_path(self, path: str) -> str:
-            if path.startswith(base_path):
-                path = "/" + path[len(base_path) :]
-            return super().translate_path(path)
-
-        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-            page = output / "404.html"
-            if code == 404 and page.is_file():
-                body = page.read_bytes()
-                self.send_response(404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-            super().send_error(code, message, explain)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
-
-    return Handler
 
 
 def _snapshot(project: Path, config: SiteConfig) -> dict[str, float]:

@@ -22,7 +22,11 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH, fallback_prefix: str =
     Text with no usable characters (emoji, CJK) gets a short hash so that the slug is still
     stable and distinct. Reserved names get a suffix.
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    # Accents (combining marks) vanish; any other non-ASCII character separates words.
+    folded = "".join(
+        "" if unicodedata.combining(char) else char if char.isascii() else " " for char in decomposed
+    ).lower()
     words = re.findall(r"[a-z0-9]+", folded)
     slug = ""
     for word in words:

@@ -1,0 +1,201 @@
+"""The whole build on the sample content: articles, events, the site, edits, failure and determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+
+from generator.config import load_config
+from generator.content import parse_article_file
+from generator.errors import LockedError
+from generator.pipeline import build, project_lock
+
+from .conftest import make_project
+
+BASE_URL = "https://example.org/broadsheet/"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project built once under a GitHub-Pages-like sub-path."""
+    project = make_project(tmp_path_factory.mktemp("built") / "project")
+    config = replace(load_config(project), base_url=BASE_URL)
+    report = build(project, config)
+    assert report.diagnostics.errors == [] and report.diagnostics.warnings == []
+    return project
+
+
+def articles_by_seed(project: Path) -> dict[str, dict[str, object]]:
+    found = {}
+    for path in (project / "content" / "articles").rglob("*.md"):
+        file = parse_article_file(path.read_text(), path.name)
+        found[Path(str(file.metadata["source_file"])).name[:3]] = file.metadata | {"body": file.body}
+    return found
+
+
+def test_every_seed_becomes_an_article_with_full_front_matter(built: Path) -> None:
+    articles = articles_by_seed(built)
+    assert sorted(articles) == ["000", "001", "002", "003", "004"]
+    required = {"title", "slug", "date", "date_source", "source_file", "raw_hash", "summary", "tags", "people",
+                "organizations", "places", "quotes", "event"}  # fmt: skip
+    for seed, meta in articles.items():
+        assert required <= set(meta), seed
+        assert meta["date_source"] == "given"
+        assert str(meta["source_file"]).startswith("content/inbox/")
+    assert articles["004"]["author"] == "Dakir Madiha"
+    assert articles["001"]["date"] == "2025-03-13"
+
+
+def test_seed_events_come_out_as_the_news_does(built: Path) -> None:
+    events = {seed: meta["event"] for seed, meta in articles_by_seed(built).items()}
+    # Kremlin/Medvedev reaction to the US threat to walk away from the talks:
+    assert events["000"] == events["002"]
+    # the US 28-point plan and the Witkoff/Kushner Moscow talks:
+    assert events["003"] == events["004"]
+    # Ushakov rejecting the 30-day ceasefire stands alone:
+    assert len({events["000"], events["003"], events["001"]}) == 3
+
+
+def test_boilerplate_is_gone_from_articles_and_pages(built: Path) -> None:
+    articles = articles_by_seed(built)
+    for meta in articles.values():
+        body = str(meta["body"])
+        for junk in (
+            "cookies",
+            "Related Posts",
+            "Legal Disclaimer",
+            "Advertising",
+            "Read more",
+            "Source link",
+        ):
+            assert junk not in body
+    assert "Kremlin spokesman Dmitry Peskov told reporters" in str(articles["002"]["body"])
+    assert "Load More Posts" not in (built / "site" / "index.html").read_text()
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def site_target(site: Path, url: str) -> Path | None:
+    """The file a same-site URL points at, or None for links elsewhere."""
+    parts = urlsplit(url)
+    if parts.scheme and not url.startswith(BASE_URL):
+        return None
+    path = parts.path
+    base_path = urlsplit(BASE_URL).path
+    if not path.startswith("/"):
+        return None
+    assert path.startswith(base_path), f"internal link {url} misses the base path {base_path}"
+    target = site / path[len(base_path) :]
+    return target / "index.html" if path.endswith("/") else target
+
+
+def test_no_internal_link_is_broken_under_a_sub_path(built: Path) -> None:
+    site = built / "site"
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 15
+    checked = 0
+    for page in pages:
+        collector = LinkCollector()
+        collector.feed(page.read_text())
+        for link in collector.links:
+            if link.startswith(("#", "mailto:")):
+                continue
+            target = site_target(site, link)
+            if target is not None:
+                assert target.is_file(), f"{page.relative_to(site)} links to missing {link}"
+                checked += 1
+    assert checked > 100
+
+
+def test_feed_parses_back_and_every_item_links_to_a_page(built: Path) -> None:
+    site = built / "site"
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((site / name).read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert len(feed.entries) == 5
+        for entry in feed.entries:
+            target = site_target(site, entry.link)
+            assert target is not None and target.is_file(), entry.link
+            assert entry.get("summary")
+    rss = (site / "feed.xml").read_text()
+    assert f'<atom:link href="{BASE_URL}feed.xml" rel="self"' in rss or f'href="{BASE_URL}feed.xml"' in rss
+
+
+def test_site_has_the_hosting_files(built: Path) -> None:
+    site = built / "site"
+    for name in ("404.html", "sitemap.xml", "robots.txt", ".nojekyll", "search/index.html"):
+        assert (site / name).exists(), name
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in (site / "robots.txt").read_text()
+    home = (site / "index.html").read_text()
+    assert 'rel="alternate"' in home and "Content-Security-Policy" in home
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_builds_are_byte_identical_across_directories_and_time_zones(built: Path, tmp_path: Path) -> None:
+    other = make_project(tmp_path / "elsewhere")
+    env = {**os.environ, "TZ": "Asia/Tokyo", "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--base-url", BASE_URL, "--quiet"],
+        cwd=other, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(other / "site") == tree_digest(built / "site")
+
+
+def test_rebuild_keeps_hand_edits_and_writes_nothing_new(project: Path) -> None:
+    config = load_config(project)
+    build(project, config)
+    article = next((project / "content" / "articles").rglob("*.md"))
+    edited = article.read_text().replace("title: ", "title: EDITED ", 1)
+    article.write_text(edited)
+    report = build(project, config)
+    assert article.read_text() == edited
+    assert report.written["kept-edit"] == 1 and report.written["unchanged"] == 4
+    assert "EDITED" in (project / "site" / "index.html").read_text() or any(
+        "EDITED" in p.read_text() for p in (project / "site" / "articles").rglob("index.html")
+    )
+
+
+def test_failed_render_leaves_the_previous_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(project)
+    build(project, config)
+    before = tree_digest(project / "site")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("generator.pipeline.render_site", broken)
+    with pytest.raises(RuntimeError):
+        build(project, config)
+    assert tree_digest(project / "site") == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".site-new-")]
+
+
+def test_second_build_at_the_same_time_is_refused(project: Path) -> None:
+    with project_lock(project), pytest.raises(LockedError):
+        build(project, load_config(project))

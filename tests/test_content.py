@@ -1,0 +1,154 @@
+"""content/articles/: front matter written and read back, stable slugs, hand edits never lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from generator.content import (
+    INCOMING_SUFFIX,
+    ArticleStore,
+    article_from_file,
+    body_markdown,
+    parse_article_file,
+)
+from generator.errors import InputError
+from generator.model import CleanDocument, Digest, Quote
+from generator.slugs import is_safe_slug, slugify
+
+REQUIRED_KEYS = {
+    "title", "slug", "date", "date_source", "source", "author", "url", "summary", "tags", "people",
+    "organizations", "places", "quotes", "source_file", "raw_hash",
+}  # fmt: skip
+
+
+def make_doc(title: str = "Dam bursts in the valley", raw_hash: str = "h1", key: str = "content/inbox/a.txt",
+             paragraphs: tuple[str, ...] = ("The dam burst on Tuesday.", "Rescuers arrived.")) -> CleanDocument:  # fmt: skip
+    return CleanDocument(
+        key=key, source_file=key.partition("#")[0], content_hash=raw_hash, title=title, paragraphs=paragraphs,
+        author="Jo Reporter", source="Valley News", url="https://valley.example/dam",
+        date=datetime(2025, 9, 2, tzinfo=UTC), date_source="given",
+    )  # fmt: skip
+
+
+DIGEST = Digest(
+    summary=("The dam burst on Tuesday.",), tags=("dam",), people=("Jo Smith",), organizations=("Red Cross",),
+    places=("Valley",), quotes=(Quote("We are doing all we can", "Jo Smith"),),
+)  # fmt: skip
+
+
+def test_written_article_has_every_field_and_round_trips(tmp_path: Path) -> None:
+    store = ArticleStore(tmp_path, UTC)
+    outcome, relpath = store.write_digest(make_doc(), DIGEST)
+    assert outcome == "created"
+    assert relpath == "2025/09/dam-bursts-in-the-valley.md"
+    file = parse_article_file((tmp_path / relpath).read_text(), relpath)
+    assert REQUIRED_KEYS <= set(file.metadata)
+    assert not file.edited
+    article = article_from_file(file, UTC)
+    assert article.title == "Dam bursts in the valley"
+    assert article.date == datetime(2025, 9, 2, tzinfo=UTC)
+    assert article.quotes == (Quote("We are doing all we can", "Jo Smith"),)
+    assert article.body == "The dam burst on Tuesday.\n\nRescuers arrived."
+
+
+def test_rebuild_of_unchanged_input_rewrites_nothing(tmp_path: Path) -> None:
+    store = ArticleStore(tmp_path, UTC)
+    _, relpath = store.write_digest(make_doc(), DIGEST)
+    before = (tmp_path / relpath).stat().st_mtime_ns
+    store.scan()
+    assert store.write_digest(make_doc(), DIGEST) == ("unchanged", relpath)
+    assert (tmp_path / relpath).stat().st_mtime_ns == before
+
+
+def test_changed_raw_input_updates_an_unedited_article_in_place(tmp_path: Path) -> None:
+    store = ArticleStore(tmp_path, UTC)
+    _, relpath = store.write_digest(make_doc(), DIGEST)
+    store.scan()
+    changed = make_doc(title="Dam bursts: death toll rises", raw_hash="h2")
+    assert store.write_digest(changed, DIGEST) == ("updated", relpath)
+    assert "death toll rises" in (tmp_path / relpath).read_text()
+
+
+def test_hand_edit_survives_rebuilds_and_a_changed_raw_file(tmp_path: Path) -> None:
+    store = ArticleStore(tmp_path, UTC)
+    _, relpath = store.write_digest(make_doc(), DIGEST)
+    path = tmp_path / relpath
+    edited = path.read_text().replace("Rescuers arrived.", "Rescuers arrived at dawn (edited by hand).")
+    edited = edited.replace("title: Dam bursts in the valley", "title: My own headline")
+    path.write_text(edited)
+    for _ in range(3):
+        store.scan()
+        assert store.write_digest(make_doc(), DIGEST)[0] == "kept-edit"
+        assert path.read_text() == edited
+    store.scan()
+    assert store.write_digest(make_doc(raw_hash="h2"), DIGEST)[0] == "conflict"
+    assert path.read_text() == edited
+    assert (tmp_path / (relpath + INCOMING_SUFFIX)).is_file()
+    assert not store.set_event(relpath, "some-event")
+    assert path.read_text() == edited
+
+
+def test_same_title_from_two_inputs_gets_two_files(tmp_path: Path) -> None:
+    store = ArticleStore(tmp_path, UTC)
+    _, first = store.write_digest(make_doc(key="content/inbox/a.txt"), DIGEST)
+    _, second = store.write_digest(make_doc(key="content/inbox/b.txt"), DIGEST)
+    assert first != second
+    assert second.endswith("dam-bursts-in-the-valley-2.md")
+
+
+def test_event_pin_is_written_into_unedited_file(tmp_path: Path) -> None:
+    store = ArticleStore(tmp_path, UTC)
+    _, relpath = store.write_digest(make_doc(), DIGEST)
+    assert store.set_event(relpath, "dam-burst")
+    store.scan()
+    file = store.files[relpath]
+    assert file.metadata["event"] == "dam-burst"
+    assert not file.edited
+
+
+def test_markdown_body_shows_the_same_text() -> None:
+    paragraphs = ("1. Not a list", "# not a heading", "<script>alert(1)</script> and *stars* [x](y)")
+    html = MarkdownIt("commonmark", {"html": False}).render(body_markdown(paragraphs))
+    assert "<ol>" not in html and "<h1>" not in html and "<script>" not in html and "<em>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; and *stars* [x](y)" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Putin, US envoy fail to reach Ukraine peace deal—Kremlin", "putin-us-envoy-fail-to-reach-ukraine-peace-deal-kremlin"),
+        ("Zürich café reopens", "zurich-cafe-reopens"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("index", "index-item"),
+        ("CON", "con-item"),
+    ],
+)  # fmt: skip
+def test_slugs_are_safe_and_readable(text: str, expected: str) -> None:
+    assert slugify(text) == expected
+    assert is_safe_slug(expected)
+
+
+def test_slug_of_text_without_letters_is_stable_and_distinct() -> None:
+    assert slugify("🔥🔥") == slugify("🔥🔥")
+    assert slugify("🔥🔥") != slugify("🌊🌊")
+    assert len(slugify("word " * 500)) <= 80
+
+
+def test_front_matter_with_wrong_types_is_a_clear_error() -> None:
+    file = parse_article_file("---\ntitle: [a, b]\ndate: 2025-01-01\n---\nBody\n", "x/y.md")
+    with pytest.raises(InputError) as caught:
+        article_from_file(file, UTC)
+    assert "'title'" in str(caught.value)
+
+
+def test_unsafe_slug_in_front_matter_is_made_safe() -> None:
+    file = parse_article_file(
+        "---\ntitle: T\ndate: 2025-01-01\nslug: ../../etc/passwd\n---\nBody\n", "x/y.md"
+    )
+    article = article_from_file(file, UTC)
+    assert article.slug == "etc-passwd"
+    assert article.path == "2025/01/etc-passwd.md"
