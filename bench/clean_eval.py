@@ -1,0 +1,103 @@
+"""Score the cleaning stage on a data set laid out like `shared/eval/clean/`.
+
+    python bench/clean_eval.py ../shared/eval/clean --input text
+    python bench/clean_eval.py ../shared/eval/clean --input html
+
+Metric (the data set's README): per document, multisets of 4-token shingles (tokens: `\\w+`),
+TP/FP/FN normalised per document; P and R are means over documents; F1 from the two means.
+Prints P, R, F1 and documents per second of the cleaning alone (one core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+from generator.clean import build_context, clean_document
+from generator.model import Hints, RawDocument
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    """The multiset of consecutive 4-token shingles of a text."""
+    tokens = _TOKEN.findall(text)
+    return Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
+
+
+def score(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, float, float]:
+    """Mean per-document precision and recall over shingles, and F1 of the means."""
+    precisions, recalls = [], []
+    for key, true_text in truth.items():
+        true, pred = shingles(true_text), shingles(predicted.get(key, ""))
+        tp = sum((true & pred).values())
+        fp = sum((pred - true).values())
+        fn = sum((true - pred).values())
+        if fp == 0 and fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        if tp + fp:
+            precisions.append(tp / (tp + fp))
+        if tp + fn:
+            recalls.append(tp / (tp + fn))
+    p = sum(precisions) / len(precisions) if precisions else 0.0
+    r = sum(recalls) / len(recalls) if recalls else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def load(dataset: Path, kind: str) -> tuple[list[RawDocument], dict[str, str]]:
+    """Raw documents of the chosen kind and the ground-truth article bodies."""
+    truth_all = json.loads((dataset / "ground-truth.json").read_text())
+    documents, truth = [], {}
+    for key, record in sorted(truth_all.items()):
+        if kind == "text":
+            path = dataset / "text" / f"{key}.txt"
+            content = path.read_text(encoding="utf-8") if path.exists() else None
+        else:
+            path = dataset / "html" / f"{key}.html.gz"
+            content = gzip.decompress(path.read_bytes()).decode("utf-8", "replace") if path.exists() else None
+        if content is None:
+            continue
+        url = record.get("url")
+        documents.append(RawDocument(path=key, kind="text" if kind == "text" else "html", content=content,
+                                     content_hash=key, hints=Hints(url=url)))  # fmt: skip
+        truth[key] = record["articleBody"]
+    return documents, truth
+
+
+def main() -> None:
+    """Clean every document, score, print the figures."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("dataset", type=Path)
+    parser.add_argument("--input", choices=["text", "html"], default="text")
+    parser.add_argument("--with-title", action="store_true", help="score the title line as part of the body")
+    parser.add_argument("--show", type=int, default=0, help="print the N worst documents")
+    args = parser.parse_args()
+    documents, truth = load(args.dataset, args.input)
+    started = time.perf_counter()
+    context = build_context(documents)
+    cleaned = [clean_document(document, context) for document in documents]
+    seconds = time.perf_counter() - started
+    predicted = {
+        doc.key: "\n".join(([doc.title] if args.with_title else []) + list(doc.paragraphs)) for doc in cleaned
+    }
+    p, r, f = score(predicted, truth)
+    print(f"{args.input}: {len(documents)} documents  P {p:.3f}  R {r:.3f}  F1 {f:.3f}  "
+          f"{len(documents) / seconds:.0f} documents/s")  # fmt: skip
+    if args.show:
+        worst = sorted(truth, key=lambda k: score({k: predicted[k]}, {k: truth[k]})[2])[: args.show]
+        for key in worst:
+            p, r, f = score({key: predicted[key]}, {key: truth[key]})
+            print(f"{key}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Clean: strip boilerplate from raw articles and pull out their title, author, publisher and date.
+
+`build_context` gathers the cross-document evidence over the whole inbox (which lines repeat
+across one source's articles); `clean_document` classifies every line of one document with the
+line classifier (`lines.py`) and reads the metadata off the lines it set aside (`metadata.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from generator.clean.html import PageMetadata, block_lines, main_content_lines, page_metadata
+from generator.clean.lines import classify_lines, normalise_line
+from generator.clean.metadata import find_author, find_publisher, find_text_date, headline_from_sentence
+from generator.model import CleanDocument, DateSource, LineDecision, RawDocument
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class CleaningContext:
+    """Cross-document evidence: per source, in how many documents each normalised line appears."""
+
+    documents_per_source: Mapping[str, int] = field(default_factory=dict)
+    line_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+
+    def template_count(self, source: str, line: str) -> tuple[int, int]:
+        """(documents of `source` containing `line`, documents of `source`)."""
+        counts = self.line_counts.get(source)
+        return (counts.get(line, 0) if counts else 0), self.documents_per_source.get(source, 0)
+
+
+def source_key(document: RawDocument) -> str:
+    """Which site a document comes from, for repetition counting."""
+    if document.hints.source:
+        return document.hints.source.lower()
+    if document.hints.url:
+        host = urlsplit(document.hints.url).hostname or ""
+        return host.removeprefix("www.")
+    if document.kind == "feed-entry":
+        return document.path
+    return "unknown"
+
+
+def _document_lines(document: RawDocument) -> tuple[list[str], bool]:
+    """The document as lines, and whether they still need the main text block found."""
+    if document.kind == "html":
+        extracted = main_content_lines(document.content)
+        return (extracted, False) if extracted else (block_lines(document.content), True)
+    if document.kind == "feed-entry" and "<" in document.content:
+        return block_lines(document.content), True
+    return document.content.splitlines(), True
+
+
+def build_context(documents: Sequence[RawDocument]) -> CleaningContext:
+    """Count, per source, the documents each line appears in (linear in the size of the inbox)."""
+    per_source: Counter[str] = Counter()
+    lines: dict[str, Counter[str]] = {}
+    for document in documents:
+        key = source_key(document)
+        per_source[key] += 1
+        seen = {normalise_line(line) for line in _document_lines(document)[0] if line.strip()}
+        seen.discard("")
+        lines.setdefault(key, Counter()).update(seen)
+    # Only lines that repeat can be evidence; dropping the rest keeps the context small.
+    repeated = {
+        key: MappingProxyType({k: v for k, v in counts.items() if v > 1}) for key, counts in lines.items()
+    }
+    return CleaningContext(MappingProxyType(dict(per_source)), MappingProxyType(repeated))
+
+
+def _first_sentence(paragraphs: Sequence[str]) -> str:
+    for paragraph in paragraphs:
+        parts = _SENTENCE_END.split(paragraph.strip(), maxsplit=1)
+        if parts and len(parts[0].split()) >= 4:
+            return parts[0]
+    return paragraphs[0] if paragraphs else ""
+
+
+def _title(document: RawDocument, decisions: Sequence[LineDecision], page: PageMetadata,
+           paragraphs: Sequence[str]) -> str:  # fmt: skip
+    if document.hints.title:
+        return document.hints.title
+    if page.title:
+        return page.title
+    for decision in decisions:
+        if decision.role == "title":
+            return " ".join(decision.text.split())
+    sentence = _first_sentence(paragraphs)
+    return headline_from_sentence(sentence) if sentence else "Untitled"
+
+
+def _date(document: RawDocument, decisions: Sequence[LineDecision], page: PageMetadata):  # type: ignore[no-untyped-def]
+    hints = document.hints
+    if hints.date is not None:
+        source: DateSource = hints.date_source or "given"
+        return hints.date, source
+    if page.date is not None:
+        return page.date, "html-meta"
+    found = find_text_date(decisions)
+    if found is not None:
+        return found, "text"
+    if document.file_date is not None:
+        return document.file_date, "file"
+    return None, "none"
+
+
+def _without_repeated_title(decisions: list[LineDecision], title: str) -> list[LineDecision]:
+    """The headline printed again at the top of the body is metadata, not text."""
+    key = normalise_line(title)
+    for index, decision in enumerate(decisions):
+        if decision.keep:
+            if normalise_line(decision.text) == key:
+                decisions[index] = replace(decision, keep=False, role="title", reason="the title, repeated")
+            break
+    return decisions
+
+
+def clean_document(document: RawDocument, context: CleaningContext | None = None) -> CleanDocument:
+    """Remove the boilerplate from one raw document and extract its metadata."""
+    context = context or CleaningContext()
+    key = source_key(document)
+    lines, find_block = _document_lines(document)
+    decisions = classify_lines(lines, lambda line: context.template_count(key, line), find_block)
+    page = page_metadata(document.content) if document.kind == "html" else PageMetadata()
+    title = _title(document, decisions, page, [d.text for d in decisions if d.keep])
+    decisions = _without_repeated_title(decisions, title)
+    paragraphs = tuple(" ".join(d.text.split()) for d in decisions if d.keep)
+    date, date_source = _date(document, decisions, page)
+    return CleanDocument(
+        key=document.key,
+        source_file=document.path,
+        content_hash=document.content_hash,
+        title=title,
+        paragraphs=paragraphs,
+        author=document.hints.author or page.author or find_author(decisions),
+        source=document.hints.source or page.sitename or find_publisher(decisions),
+        url=document.hints.url or page.url,
+        date=date,
+        date_source=date_source,
+        event=document.hints.event,
+        tags=document.hints.tags,
+        decisions=tuple(decisions),
+    )
+
+
+__all__ = ["CleaningContext", "build_context", "clean_document", "source_key"]

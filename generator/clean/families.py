@@ -1,0 +1,241 @@
+"""Families of boilerplate, each described by its general vocabulary rather than any one site's wording.
+
+A family has two kinds of evidence:
+
+* `label` patterns: what the family's short lines look like ("Related Posts", "Share on X",
+  "Advertisement", "Photo: Agency"). A short line matching one is boilerplate.
+* `cues`: words the family's long paragraphs are made of (a consent notice talks of cookies,
+  partners, personalised advertising and opting out). A long line is boilerplate only when it
+  carries several different cues, so an article paragraph that mentions "cookies" once stays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of boilerplate."""
+
+    name: str
+    reason: str
+    labels: tuple[re.Pattern[str], ...]
+    cues: tuple[re.Pattern[str], ...] = ()
+    min_cues: int = 3
+    # A section heading of this family near the end of a page starts a run of boilerplate.
+    opens_tail_section: bool = False
+
+
+def _patterns(*sources: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(source, re.IGNORECASE) for source in sources)
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family(
+        "consent",
+        "cookie/consent notice",
+        _patterns(
+            r"\b(we|this (web)?site) uses? cookies\b",
+            r"\bcookie (policy|settings|preferences|notice|banner|consent)\b",
+            r"\b(accept|allow|reject|manage)( all)? cookies\b",
+            r"\bdo not sell\b",
+            r"\b(privacy|consent) (settings|preferences|choices)\b",
+        ),
+        _patterns(
+            r"\bcookies?\b",
+            r"\bconsent\b",
+            r"\bprivacy (policy|notice|statement)\b",
+            r"\bpersonali[sz]ed (ads|advertising|content)\b",
+            r"\bopt[ -]?out\b",
+            r"\b(our|third[- ]party|advertising) partners\b",
+            r"\bidentifiers?\b",
+            r"\bpreferences\b",
+            r"\b(sale|sharing) of (your )?(personal )?(data|information)\b",
+            r"\b(store|access)( and/or access)? information on (a|your) device\b",
+            r"\blegitimate interests?\b",
+            r"\btracking technolog(y|ies)\b",
+            r"\bbrowser\b",
+        ),
+    ),
+    Family(
+        "ads",
+        "advertising label",
+        _patterns(
+            r"^\W*(advertisement|advertising|advert|ads?|sponsored( content| post)?|promoted( content)?|"
+            r"paid (post|content)|partner content|publicit[ée]|anzeige|werbung|publicidad|pubblicit[àa])\W*$",
+            r"\bstory continues (below|after)\b",
+            r"\b(skip|close|hide) (this )?(ad|advert|advertisement)\b",
+            r"\bad ?blocker\b",
+            r"\badvertise with us\b",
+        ),
+    ),
+    Family(
+        "share",
+        "share/follow widget",
+        _patterns(
+            r"^\W*(share|tweet|email|e-mail|print|pin|save|copy link|comment|whatsapp|facebook|twitter|x|"
+            r"linkedin|reddit|telegram|messenger|flipboard|bluesky|threads)"
+            r"(\W+(share|tweet|email|e-mail|print|pin|save|copy link|whatsapp|facebook|twitter|x|linkedin|"
+            r"reddit|telegram|messenger|flipboard|bluesky|threads))*\W*$",
+            r"\bshare (this|on|via)\b",
+            r"\bfollow us\b",
+            r"\bfollow (@|on )",
+            r"\b(click|tap) to share\b",
+            r"\blike us on\b",
+        ),
+    ),
+    Family(
+        "subscribe",
+        "subscription/newsletter prompt",
+        _patterns(
+            r"\bsubscribe\b",
+            r"\bnewsletters?\b",
+            r"\bsign (up|in)\b",
+            r"^\W*(join|join us|join now|register|log ?in|log ?out|my account)\W*$",
+            r"\bregister (now|for free|to)\b",
+            r"\bunlock\b.*\b(articles?|access|stories)\b",
+            r"\bsupport (our|independent|quality) journalism\b",
+            r"\b(download|get) (our|the) app\b",
+            r"\bfree trial\b",
+            r"\balready a (subscriber|member)\b",
+        ),
+        _patterns(
+            r"\bsubscri(be|ption|ber)s?\b",
+            r"\bnewsletters?\b",
+            r"\binbox\b",
+            r"\bsign up\b",
+            r"\bemail address\b",
+            r"\bunsubscribe\b",
+            r"\bjournalism\b",
+            r"\bdonat(e|ion)\b",
+        ),
+    ),
+    Family(
+        "related",
+        "related/read-more list",
+        _patterns(
+            r"^\W*(related|related (posts?|articles?|stories|content|coverage|news|topics|reading)|"
+            r"read (more|next|also)|more (from|on|stories|news|articles|posts)\b.*|recommended( for you)?|"
+            r"you (may|might) (also )?like|most (read|popular|viewed|shared)|trending( now)?|top stories|"
+            r"see also|also read|load more( posts| stories| articles)?|more posts|no more posts|source link|"
+            r"continue reading|keep reading|what to read next|editor'?s picks|latest (news|stories))\W*$",
+            r"\bload more\b.*\bloading\b",
+            r"\bno more (posts|articles|stories)\b",
+            r"^\W*read (more|also|next)\W",
+        ),
+        opens_tail_section=True,
+    ),
+    Family(
+        "legal",
+        "legal/copyright notice",
+        _patterns(
+            r"^\W*(legal )?disclaimers?\W*$",
+            r"\ball rights reserved\b",
+            r"^\W*(©|\(c\)|copyright)\s",
+            r"\bterms (of (use|service)|and conditions)\b",
+            r"^\W*(privacy policy|cookie policy|imprint|impressum|contact us|about us)\W*$",
+        ),
+        _patterns(
+            r"\bdisclaimers?\b",
+            r"\bwithout warrant(y|ies)\b",
+            r"[\"“]as is[\"”]",
+            r"\bliabilit(y|ies)\b",
+            r"\bresponsibilit(y|ies)\b",
+            r"\baccuracy\b",
+            r"\bcopyright\b",
+            r"\ball rights reserved\b",
+            r"\breproduc(ed|tion)\b",
+            r"\bwritten permission\b",
+            r"\bterms of (use|service)\b",
+            r"\bmay not be (published|broadcast|rewritten|redistributed)\b",
+            r"\blicen[cs]es?\b",
+            r"\bcomplaints?\b",
+        ),
+        opens_tail_section=True,
+    ),
+    Family(
+        "caption",
+        "photo caption/credit",
+        _patterns(
+            r"^\W*(photo|image|picture|video|illustration|graphic|credit|caption|source|file photo|pictured)"
+            r"s?\s*(:|by\b|credit\b|courtesy\b)",
+            r"\((photo|image|picture|credit)s?\s*[:/]",
+            r"\s[-–—|/]\s*([A-Z]{3,}[a-z]*|[A-Z][a-z]+ (Images|Photos?|Pictures))\s*$",
+            r"\b(getty images|shutterstock|alamy|ap photo|afp via getty|pa wire|epa-efe)\b",
+            r"^\W*(zoom|enlarge|expand|view (gallery|image|slideshow)|\d+ (photos?|images)|play video|"
+            r"watch( video)?|listen( to this( article)?)?|\d+ min(ute)?s? (read|listen))\W*$",
+        ),
+    ),
+    Family(
+        "byline",
+        "byline",
+        _patterns(
+            r"^\W*by\b[:\s·|]",
+            r"^\W*(written|reported|posted|published|edited) by\b",
+            r"^\W*(author|reporter|words|text|reporting)s?\s*:",
+        ),
+    ),
+    Family(
+        "timestamp",
+        "timestamp/dateline",
+        _patterns(
+            r"^\W*\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s+[A-Z]{2,5})?\W*$",
+            r"^\W*(published|updated|posted|last (updated|modified)|first published|created)\b.{0,60}\d",
+            r"^\W*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?) ago\W*$",
+            r"^\W*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\d{1,2}\s+[a-z]{3,9}\.?\s+\d{4}",
+            r"^\W*([a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+            r"([\sT,|·-]+\d{1,2}[:.]\d{2}.*)?\W*$",
+        ),
+    ),
+    Family(
+        "navigation",
+        "navigation/menu",
+        _patterns(
+            r"^\W*(home|menu|search|skip to (main )?content|skip navigation|back to top|next|previous|prev|"
+            r"close|open menu|toggle navigation|sections?|navigation|breadcrumbs?|more|top|show more|"
+            r"show less|view all|see all|all news|back)\W*$",
+            r"^([^|»›•>]{1,25}\s*[|»›•>]\s*){3,}[^|»›•>]{0,25}$",
+        ),
+    ),
+    Family(
+        "comments",
+        "comment widget",
+        _patterns(
+            r"^\W*\d*\s*(comments?|replies|reply)\W*$",
+            r"\b(leave|post|add|view|show|load|read) (a |all |the )?(comments?|replies|reply)\b",
+            r"\bcomments? (are|is) (closed|disabled)\b",
+            r"\bjoin the (conversation|discussion|debate)\b",
+            r"\b(be the first to comment|log in to comment)\b",
+        ),
+        opens_tail_section=True,
+    ),
+)
+
+FAMILY_BY_NAME = {family.name: family for family in FAMILIES}
+# Above this many words a line is judged on its cues, not on one label.
+LABEL_MAX_WORDS = 14
+
+
+def _is_whole_line(pattern: re.Pattern[str]) -> bool:
+    return pattern.pattern.startswith("^") and pattern.pattern.endswith("$")
+
+
+def match_family(line: str, words: int, prose: bool = False) -> Family | None:
+    """The boilerplate family a line belongs to, or None.
+
+    Short lines need one label pattern; long lines need several distinct cues of one family.
+    A line shaped like a sentence of prose ("The firm will sign up 500 customers.") only matches
+    labels that describe the whole line, so a word in passing never condemns it.
+    """
+    if words <= LABEL_MAX_WORDS:
+        for family in FAMILIES:
+            if any(pattern.search(line) for pattern in family.labels if not prose or _is_whole_line(pattern)):
+                return family
+    for family in FAMILIES:
+        if family.cues and words > 6:
+            hits = sum(1 for cue in family.cues if cue.search(line))
+            if hits >= family.min_cues:
+                return family
+    return None

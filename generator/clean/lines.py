@@ -1,0 +1,284 @@
+"""The line classifier: decide for each line of scraped text whether it is article or boilerplate.
+
+Evidence, in the order it is weighed:
+
+1. families of boilerplate (`families.py`): labels for short lines, cue density for long ones;
+2. repetition: a line found in many documents of the same source is site template;
+3. shape: run-together labels ("SectionOneSectionTwo"), lone tokens, link-like fragments;
+4. prose: word count, share of function words, terminal punctuation — what running text looks like;
+5. position: the non-prose lines before the first paragraph of prose (the head) and after the
+   last one (the tail) are page furniture, except the title and the byline, which become metadata;
+   a section heading such as "Related Posts" or "Disclaimer" late in the page ends the article;
+6. context: a short line between two paragraphs of prose (a subheading, a one-line quote) stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from generator.clean.families import FAMILY_BY_NAME, Family, match_family
+from generator.model import LineDecision
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_LETTER_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*\s*$|[\"”’»]\s*$")
+_GLUED = re.compile(r"^[A-Z]?[a-z]+(?:[A-Z][a-z]+){2,}$")
+_QUOTE_START = re.compile(r"^\s*[\"“‘'«„]")
+# Lines this long are read as running text whatever their punctuation.
+LONG_LINE_WORDS = 25
+# Share of a source's documents that must contain a line before it counts as template.
+TEMPLATE_SHARE = 0.3
+TEMPLATE_MIN_DOCUMENTS = 3
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """Function words of several languages, from the shipped list."""
+    text = resources.files("generator.data").joinpath("stopwords_multi.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
+
+
+@dataclass(frozen=True)
+class LineShape:
+    """The measurable shape of one line."""
+
+    text: str
+    words: int
+    function_share: float
+    terminal: bool
+    letters_share: float
+
+    @property
+    def prose(self) -> bool:
+        """Whether the line reads as a sentence of running text."""
+        if self.words >= LONG_LINE_WORDS and self.function_share >= 0.1:
+            return True
+        if self.words >= 8 and self.terminal and self.function_share >= 0.15:
+            return True
+        quoted = bool(_QUOTE_START.match(self.text))
+        return self.words >= 4 and self.terminal and (quoted or self.function_share >= 0.25)
+
+    @property
+    def title_like(self) -> bool:
+        """Whether the line could be a headline: a few words, no closing full stop."""
+        stripped = self.text.strip()
+        if not 3 <= self.words <= 25 or self.letters_share < 0.6:
+            return False
+        if stripped.endswith((".", ":", ";", ",")) and not stripped.endswith("..."):
+            return False
+        first = stripped.lstrip("\"“‘'«")[:1]
+        return first.isupper() or first.isdigit()
+
+
+def measure(text: str) -> LineShape:
+    """Measure a line's shape."""
+    words = _WORD.findall(text)
+    letter_words = _LETTER_WORD.findall(text)
+    stop = function_words()
+    function_share = (
+        sum(1 for w in letter_words if w.lower() in stop) / len(letter_words) if letter_words else 0.0
+    )
+    letters = sum(1 for ch in text if ch.isalpha())
+    visible = sum(1 for ch in text if not ch.isspace())
+    return LineShape(
+        text=text,
+        words=len(words),
+        function_share=function_share,
+        terminal=bool(_TERMINAL.search(text)),
+        letters_share=letters / visible if visible else 0.0,
+    )
+
+
+def normalise_line(text: str) -> str:
+    """The form in which lines are compared across documents."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+TemplateCount = Callable[[str], tuple[int, int]]
+
+
+def _no_template(line: str) -> tuple[int, int]:
+    return 0, 0
+
+
+@dataclass
+class _Draft:
+    number: int
+    text: str
+    shape: LineShape
+    keep: bool = True
+    reason: str = ""
+    role: str = "body"
+    family: Family | None = None
+
+
+def _shape_reason(draft: _Draft) -> str | None:
+    text = draft.text.strip()
+    if _GLUED.match(text):
+        return "run-together labels (words glued without spaces)"
+    if draft.shape.words == 0:
+        return "no words (symbols only)"
+    return None
+
+
+def classify_lines(
+    lines: Sequence[str], template_count: TemplateCount = _no_template, find_block: bool = True
+) -> list[LineDecision]:
+    """Decide keep/drop for every line, with a role and the reason that decided it.
+
+    `template_count(normalised_line)` gives (documents of this source containing the line,
+    documents of this source); a line in many of them is template. `find_block=False` is for
+    text an extractor already narrowed to the main content: only the head and tail are trimmed.
+    """
+    drafts = [_Draft(number, text, measure(text)) for number, text in enumerate(lines, start=1)]
+    content = [d for d in drafts if d.text.strip()]
+    for draft in drafts:
+        if not draft.text.strip():
+            draft.keep, draft.role, draft.reason = False, "blank", "blank line"
+    for draft in content:
+        _first_pass(draft, template_count)
+    region = main_region([_line_score(d) for d in content])
+    if region is not None and not find_block:
+        region = (0, len(content) - 1)
+    if region is None:
+        _no_prose(content)
+        return _decisions(drafts)
+    first, last = region
+    _head(content[:first])
+    _outside(content[last + 1 :], "after the main text block")
+    _tail_sections(content[first : last + 1])
+    _middle(content[first : last + 1])
+    return _decisions(drafts)
+
+
+# A line of boilerplate inside the article costs this much; prose earns its word count.
+_BOILERPLATE_COST = 12.0
+_SHORT_LINE_COST = 3.0
+
+
+def _line_score(draft: _Draft) -> float:
+    if not draft.keep:
+        return -_BOILERPLATE_COST
+    if draft.shape.prose:
+        return float(draft.shape.words)
+    return -max(_SHORT_LINE_COST, draft.shape.words / 2)
+
+
+def main_region(scores: Sequence[float]) -> tuple[int, int] | None:
+    """The run of lines with the largest total score (the article's text block), or None.
+
+    Paragraphs of prose score their length and page furniture costs, so the best run is the
+    densest stretch of running text: menus above it and teasers or comments below it fall outside.
+    """
+    best: tuple[int, int] | None = None
+    best_total = 0.0
+    total, start = 0.0, 0
+    for index, score in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, index
+        total += score
+        if total > best_total:
+            best_total, best = total, (start, index)
+    return best
+
+
+def _first_pass(draft: _Draft, template_count: TemplateCount) -> None:
+    family = match_family(draft.text, draft.shape.words, prose=draft.shape.prose)
+    if family is not None:
+        draft.keep, draft.family, draft.role = False, family, "boilerplate"
+        draft.reason = family.reason
+        if family.name == "byline":
+            draft.role, draft.reason = "byline", "byline (author taken as metadata)"
+        elif family.name == "timestamp":
+            draft.role, draft.reason = "dateline", "timestamp/dateline"
+        return
+    found, total = template_count(normalise_line(draft.text))
+    if (
+        total >= TEMPLATE_MIN_DOCUMENTS
+        and found >= TEMPLATE_MIN_DOCUMENTS
+        and found >= TEMPLATE_SHARE * total
+    ):
+        draft.keep, draft.role = False, "boilerplate"
+        draft.reason = f"repeated in {found} of {total} documents of this source (site template)"
+        return
+    reason = _shape_reason(draft)
+    if reason is not None:
+        draft.keep, draft.role, draft.reason = False, "boilerplate", reason
+
+
+def _head(head: Sequence[_Draft]) -> None:
+    """Lines before the text block: the title nearest above it, a byline, and page furniture."""
+    title: _Draft | None = None
+    for draft in reversed(head[-12:]):
+        if draft.keep and draft.shape.title_like:
+            title = draft
+            break
+    if title is None:
+        for draft in head:
+            if draft.keep and draft.shape.title_like:
+                title = draft
+                break
+    title_key = normalise_line(title.text) if title else None
+    for draft in head:
+        if draft is title:
+            draft.keep, draft.role, draft.reason = False, "title", "title (taken as metadata)"
+        elif draft.keep and title_key and normalise_line(draft.text) == title_key:
+            draft.keep, draft.role, draft.reason = False, "title", "repeated title"
+        elif draft.keep:
+            draft.keep, draft.role, draft.reason = False, "boilerplate", "before the main text block"
+
+
+def _outside(lines: Sequence[_Draft], where: str) -> None:
+    for draft in lines:
+        if draft.keep:
+            draft.keep, draft.role, draft.reason = False, "boilerplate", where
+
+
+def _tail_sections(body: Sequence[_Draft]) -> None:
+    """A late "Related"/"Comments"/"Disclaimer" heading ends the article, even if prose follows."""
+    words = [d.shape.words if d.keep else 0 for d in body]
+    total = sum(words) or 1
+    seen = 0
+    for index, heading in enumerate(body):
+        seen += words[index]
+        family = heading.family
+        if family is None or not family.opens_tail_section or heading.shape.words > 4 or seen < 0.6 * total:
+            continue
+        for draft in body[index + 1 :]:
+            if draft.keep:
+                draft.keep, draft.role = False, "boilerplate"
+                draft.reason = f"under a '{heading.text.strip()[:30]}' heading at the end"
+        return
+
+
+def _middle(body: Sequence[_Draft]) -> None:
+    for draft in body:
+        if draft.keep and not draft.reason:
+            draft.reason = "article prose" if draft.shape.prose else "short line between paragraphs"
+
+
+def _no_prose(content: Sequence[_Draft]) -> None:
+    """A text with no paragraph of prose: keep what is not boilerplate, take the first title-like line."""
+    title_taken = False
+    for draft in content:
+        if not draft.keep:
+            continue
+        if not title_taken and draft.shape.title_like:
+            title_taken = True
+            draft.keep, draft.role, draft.reason = False, "title", "title (taken as metadata)"
+        else:
+            draft.reason = "kept: no prose found, nothing else marks it as boilerplate"
+
+
+def _decisions(drafts: Sequence[_Draft]) -> list[LineDecision]:
+    return [
+        LineDecision(number=d.number, text=d.text, keep=d.keep, reason=d.reason or "kept", role=d.role)  # type: ignore[arg-type]
+        for d in drafts
+    ]
+
+
+__all__ = ["FAMILY_BY_NAME", "LineShape", "classify_lines", "function_words", "measure", "normalise_line"]

@@ -1,0 +1,163 @@
+"""Cleaning: every seed's boilerplate goes, every article line stays; each family on small snippets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.clean import build_context, clean_document
+from generator.ingest import read_inbox
+from generator.model import Hints, RawDocument
+
+from .conftest import INBOX
+
+# Line numbers (1-based) of each seed's non-article lines; every other non-blank line is article text.
+SEED_DROPPED = {
+    "000": {12},
+    "001": {1, 3, 37, 39, 41},
+    "002": {1, 3, 5},
+    "003": {1, 12, 13},
+    "004": {1, 2, 3, 5, 7, 8, 9, 10, 30},
+}
+SEED_TITLES = {
+    "001": "Putin adviser says ceasefire gives nothing to Russia, would only help Ukraine",
+    "002": "Russia sees progress in Ukraine peace talks but US relations strained",
+    "003": "Putin, US envoy fail to reach Ukraine peace deal—Kremlin",
+    "004": "Russia resists U.S. push on Ukraine peace proposal",
+}
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, tuple[RawDocument, object]]:
+    documents = read_inbox(INBOX, INBOX.parents[1]).documents
+    context = build_context(documents)
+    return {Path(d.path).name[:3]: (d, clean_document(d, context)) for d in documents}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_DROPPED))
+def test_seed_boilerplate_goes_and_article_lines_stay(
+    seeds: dict[str, tuple[RawDocument, object]], seed: str
+) -> None:
+    raw, cleaned = seeds[seed]
+    lines = raw.content.splitlines()
+    dropped = {d.number for d in cleaned.decisions if not d.keep and d.text.strip()}  # type: ignore[attr-defined]
+    assert dropped == SEED_DROPPED[seed]
+    article_lines = [
+        " ".join(line.split()) for n, line in enumerate(lines, 1) if line.strip() and n not in dropped
+    ]
+    assert list(cleaned.paragraphs) == article_lines  # type: ignore[attr-defined]
+
+
+def test_seed_metadata(seeds: dict[str, tuple[RawDocument, object]]) -> None:
+    for seed, title in SEED_TITLES.items():
+        assert seeds[seed][1].title == title  # type: ignore[attr-defined]
+    assert seeds["004"][1].author == "Dakir Madiha"  # type: ignore[attr-defined]
+    assert seeds["002"][1].source == "The Sun News"  # type: ignore[attr-defined]
+    assert seeds["003"][1].source == "EIN Presswire"  # type: ignore[attr-defined]
+    # 000 has no headline line: the title is made from its opening sentence.
+    title = seeds["000"][1].title  # type: ignore[attr-defined]
+    assert title.startswith("The United States should abandon its efforts")
+    assert len(title.split()) <= 22
+
+
+def clean_text(text: str) -> tuple[list[str], list[str]]:
+    """(kept lines, dropped lines) of a text snippet."""
+    document = RawDocument(path="snippet.txt", kind="text", content=text, content_hash="x")
+    cleaned = clean_document(document)
+    kept = [d.text.strip() for d in cleaned.decisions if d.keep]
+    dropped = [d.text.strip() for d in cleaned.decisions if not d.keep and d.text.strip()]
+    return kept, dropped
+
+
+ARTICLE = [
+    "The city council voted on Tuesday to close the old bridge to traffic after engineers found cracks in two "
+    "of its supports, a decision that will add twenty minutes to many commutes.",
+    "Officials said repairs would take at least six months and cost an estimated four million dollars, most "
+    "of which will come from a state infrastructure fund approved last year.",
+    "Residents who live near the bridge said they had complained about the noise and vibration for years "
+    "before the inspection was finally carried out.",
+]
+
+
+@pytest.mark.parametrize(
+    ("family", "lines_before", "lines_after"),
+    [
+        ("consent", [], ["We use cookies and similar technologies to personalise content and ads. By clicking "
+                         "Accept you consent to our use of cookies and to sharing data with our advertising "
+                         "partners. Manage your preferences or read our Privacy Policy to opt out."]),
+        ("ads", ["Advertisement"], ["ADVERTISEMENT"]),
+        ("share", ["Share on Facebook", "Share", "Tweet", "Email"], ["Follow us on Instagram"]),
+        ("subscribe", [], ["Sign up for our morning newsletter", "Subscribe now"]),
+        ("related", [], ["Related Articles", "Read more", "You might also like"]),
+        ("legal", [], ["© 2024 Example Media Group. All rights reserved.", "Terms of Use"]),
+        ("caption", ["Photo: Jane Smith/Getty Images"], []),
+        ("navigation", ["Home", "World | Politics | Business | Sport | Culture"], ["Back to top"]),
+        ("timestamp", ["Published: 12 March 2024, 10:45", "3 hours ago"], []),
+        ("comments", [], ["12 Comments", "Leave a comment"]),
+    ],
+)  # fmt: skip
+def test_each_boilerplate_family_is_removed(
+    family: str, lines_before: list[str], lines_after: list[str]
+) -> None:
+    kept, dropped = clean_text("\n".join([*lines_before, *ARTICLE, *lines_after]))
+    assert kept == ARTICLE, family
+    assert set(lines_before + lines_after) <= set(dropped)
+
+
+def test_article_paragraphs_that_mention_boilerplate_words_stay() -> None:
+    mentions = [
+        "Regulators said the company had used cookies to track visitors without consent, and fined it "
+        "heavily on Monday.",
+        "Advertising revenue fell by a third, the newspaper said, as readers moved to subscription services.",
+    ]
+    kept, _ = clean_text("\n".join([ARTICLE[0], *mentions, ARTICLE[1]]))
+    assert kept == [ARTICLE[0], *mentions, ARTICLE[1]]
+
+
+def test_short_quote_between_paragraphs_stays() -> None:
+    quote = "“We will rebuild,” the mayor said."
+    kept, _ = clean_text("\n".join([ARTICLE[0], quote, ARTICLE[1], ARTICLE[2]]))
+    assert quote in kept
+
+
+def test_byline_gives_the_author() -> None:
+    text = "\n".join(["Bridge closed after cracks found", "By Maria Lopez and Tom Reed", *ARTICLE])
+    cleaned = clean_document(RawDocument(path="x.txt", kind="text", content=text, content_hash="x"))
+    assert cleaned.author == "Maria Lopez, Tom Reed"
+    assert cleaned.title == "Bridge closed after cracks found"
+    assert list(cleaned.paragraphs) == ARTICLE
+
+
+def test_line_repeated_across_a_sources_articles_is_template() -> None:
+    footer = "Example Gazette is the county's paper since 1881 and is owned by Gazette Holdings Ltd today."
+    documents = [
+        RawDocument(path=f"{i}.txt", kind="text", content="\n".join([*ARTICLE[i:], *ARTICLE[:i], footer]),
+                    content_hash=str(i), hints=Hints(source="Example Gazette"))
+        for i in range(3)
+    ]  # fmt: skip
+    context = build_context(documents)
+    for document in documents:
+        cleaned = clean_document(document, context)
+        assert footer not in cleaned.paragraphs
+        assert any("repeated in 3 of 3" in d.reason for d in cleaned.decisions)
+
+
+def test_html_page_main_content_and_metadata() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE)
+    html = (
+        "<html><head><title>Bridge closed after cracks found | Example Gazette</title>"
+        '<meta property="og:site_name" content="Example Gazette">'
+        '<meta property="article:published_time" content="2024-03-12T10:45:00Z">'
+        '<meta name="author" content="Maria Lopez"></head><body>'
+        '<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>'
+        f"<article><h1>Bridge closed after cracks found</h1>{paragraphs}</article>"
+        '<aside><h2>Related</h2><a href="/x">Another story entirely</a></aside>'
+        "<footer>© 2024 Example Gazette. All rights reserved.</footer></body></html>"
+    )
+    cleaned = clean_document(RawDocument(path="x.html", kind="html", content=html, content_hash="x"))
+    assert list(cleaned.paragraphs) == ARTICLE
+    assert cleaned.title == "Bridge closed after cracks found"
+    assert cleaned.source == "Example Gazette"
+    assert cleaned.author == "Maria Lopez"
+    assert cleaned.date_source == "html-meta" and cleaned.date is not None and cleaned.date.year == 2024
