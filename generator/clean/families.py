@@ -27,6 +27,37 @@ class Family:
     # A section heading of this family near the end of a page starts a run of boilerplate.
     opens_tail_section: bool = False
 
+    def __post_init__(self) -> None:
+        # One combined pattern per use: a line is tested once per family, not once per pattern.
+        whole = [p.pattern for p in self.labels if _is_whole_line(p)]
+        object.__setattr__(self, "any_label", _combine([p.pattern for p in self.labels]))
+        object.__setattr__(self, "whole_line_label", _combine(whole))
+        cues = "|".join(f"(?P<c{i}>{p.pattern})" for i, p in enumerate(self.cues))
+        object.__setattr__(self, "cue_pattern", re.compile(cues, re.IGNORECASE) if cues else None)
+        object.__setattr__(self, "any_cue", _combine([p.pattern for p in self.cues]))
+
+    def matches_label(self, line: str, prose: bool) -> bool:
+        """Whether a short line matches one of the family's labels."""
+        pattern: re.Pattern[str] | None = getattr(self, "whole_line_label" if prose else "any_label")
+        return bool(pattern and pattern.search(line))
+
+    def cue_count(self, line: str) -> int:
+        """How many different cues of the family a line carries."""
+        pattern: re.Pattern[str] | None = getattr(self, "cue_pattern")
+        first: re.Pattern[str] | None = getattr(self, "any_cue")
+        # Most lines carry no cue at all; one plain search rules them out cheaply.
+        if pattern is None or first is None or not first.search(line):
+            return 0
+        return len({match.lastgroup for match in pattern.finditer(line)})
+
+
+def _is_whole_line(pattern: re.Pattern[str]) -> bool:
+    return pattern.pattern.startswith("^") and pattern.pattern.endswith("$")
+
+
+def _combine(sources: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE) if sources else None
+
 
 def _patterns(*sources: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(source, re.IGNORECASE) for source in sources)
@@ -218,10 +249,6 @@ FAMILY_BY_NAME = {family.name: family for family in FAMILIES}
 LABEL_MAX_WORDS = 14
 
 
-def _is_whole_line(pattern: re.Pattern[str]) -> bool:
-    return pattern.pattern.startswith("^") and pattern.pattern.endswith("$")
-
-
 def match_family(line: str, words: int, prose: bool = False) -> Family | None:
     """The boilerplate family a line belongs to, or None.
 
@@ -231,11 +258,10 @@ def match_family(line: str, words: int, prose: bool = False) -> Family | None:
     """
     if words <= LABEL_MAX_WORDS:
         for family in FAMILIES:
-            if any(pattern.search(line) for pattern in family.labels if not prose or _is_whole_line(pattern)):
+            if family.matches_label(line, prose):
                 return family
-    for family in FAMILIES:
-        if family.cues and words > 6:
-            hits = sum(1 for cue in family.cues if cue.search(line))
-            if hits >= family.min_cues:
+    if words > 6:
+        for family in FAMILIES:
+            if family.cues and family.cue_count(line) >= family.min_cues:
                 return family
     return None

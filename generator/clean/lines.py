@@ -82,8 +82,8 @@ def measure(text: str) -> LineShape:
     function_share = (
         sum(1 for w in letter_words if w.lower() in stop) / len(letter_words) if letter_words else 0.0
     )
-    letters = sum(1 for ch in text if ch.isalpha())
-    visible = sum(1 for ch in text if not ch.isspace())
+    letters = sum(map(str.isalpha, text))
+    visible = len(text) - sum(map(str.isspace, text))
     return LineShape(
         text=text,
         words=len(words),

@@ -1,0 +1,134 @@
+"""The built sample site in a real browser (Debian's Chromium driven by Playwright), under a sub-path.
+
+Skipped only where Chromium is not installed and CI is not set; in CI a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.config import load_config
+from generator.pipeline import build
+from generator.serve import serve
+
+from .conftest import make_project
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+BASE_PATH = "/broadsheet/"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing; install Debian's chromium package")
+    pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = make_project(tmp_path_factory.mktemp("browser") / "project")
+    with serve(project / "site", BASE_PATH) as port:
+        base_url = f"http://127.0.0.1:{port}{BASE_PATH}"
+        report = build(project, replace(load_config(project), base_url=base_url))
+        assert report.articles == 5
+        yield base_url
+    shutil.rmtree(project, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page that records console errors and refuses any request that leaves 127.0.0.1."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    def on_request(request: Request) -> None:
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:")) and host != "127.0.0.1":
+            foreign.append(request.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", on_request)
+    yield page
+    assert errors == [], f"console errors: {errors}"
+    assert foreign == [], f"requests left 127.0.0.1: {foreign}"
+    context.close()
+
+
+def test_reader_goes_home_event_article_source_archive_and_back(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    assert page.title()
+    page.locator(f"main a[href^='{BASE_PATH}events/']").first.click()
+    page.wait_for_url(f"**{BASE_PATH}events/**")
+    event_url = page.url
+    assert page.locator("h1").first.inner_text().strip()
+    page.locator(f"main a[href^='{BASE_PATH}articles/']").first.click()
+    page.wait_for_url(f"**{BASE_PATH}articles/**")
+    article_title = page.locator("h1").first.inner_text().strip()
+    assert article_title
+    assert page.locator("main p").count() >= 3
+    page.locator(f"main a[href^='{BASE_PATH}archive/']").first.click()
+    page.wait_for_url(f"**{BASE_PATH}archive/**")
+    assert page.get_by_text(article_title).count() >= 1
+    page.go_back()
+    page.wait_for_url(f"**{BASE_PATH}articles/**")
+    page.go_back()
+    assert page.url == event_url
+
+
+def test_article_links_to_its_source_page(page: Page, site_url: str) -> None:
+    page.goto(site_url + "sources/")
+    page.locator(f"main a[href^='{BASE_PATH}sources/']").first.click()
+    page.wait_for_url(f"**{BASE_PATH}sources/*/")
+    page.locator(f"main a[href^='{BASE_PATH}articles/']").first.click()
+    page.wait_for_url(f"**{BASE_PATH}articles/**")
+
+
+def test_search_finds_a_person_and_highlights_the_match(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=Ushakov")
+    first = page.locator(f"main a[href^='{BASE_PATH}articles/']").first
+    first.wait_for(timeout=15_000)
+    assert page.locator("main mark").count() >= 1
+    assert "ushakov" in page.locator("main mark").first.inner_text().lower()
+
+
+def test_search_box_in_header_reaches_results_by_keyboard(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    box = page.get_by_role("searchbox").first
+    box.focus()
+    box.type("Medvedev")
+    box.press("Enter")
+    page.wait_for_url(f"**{BASE_PATH}search/**")
+    page.locator(f"main a[href^='{BASE_PATH}articles/']").first.wait_for(timeout=15_000)
+
+
+def test_missing_deep_url_gets_the_404_page(page: Page, site_url: str) -> None:
+    response = page.goto(site_url + "no/such/page/")
+    assert response is not None and response.status == 404
+    page.locator(f"a[href='{BASE_PATH}']").first.click()
+    page.wait_for_url(site_url)
