@@ -18,10 +18,11 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generator.summarise.text import stop_words
+
 from generator.events import GroupingSettings, assign_events, cosine, tfidf_vectors
 from generator.model import Article
 from generator.summarise import extract_entities
-from generator.summarise.text import stop_words
 
 
 def bcubed(predicted: Sequence[str], gold: Sequence[str]) -> tuple[float, float, float]:

@@ -12,7 +12,7 @@ A family has two kinds of evidence:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Family:
     min_cues: int = 3
     # A section heading of this family near the end of a page starts a run of boilerplate.
     opens_tail_section: bool = False
+    any_label: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    whole_line_label: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    cue_pattern: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    any_cue: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # One combined pattern per use: a line is tested once per family, not once per pattern.
@@ -38,13 +42,12 @@ class Family:
 
     def matches_label(self, line: str, prose: bool) -> bool:
         """Whether a short line matches one of the family's labels."""
-        pattern: re.Pattern[str] | None = getattr(self, "whole_line_label" if prose else "any_label")
+        pattern = self.whole_line_label if prose else self.any_label
         return bool(pattern and pattern.search(line))
 
     def cue_count(self, line: str) -> int:
         """How many different cues of the family a line carries."""
-        pattern: re.Pattern[str] | None = getattr(self, "cue_pattern")
-        first: re.Pattern[str] | None = getattr(self, "any_cue")
+        pattern, first = self.cue_pattern, self.any_cue
         # Most lines carry no cue at all; one plain search rules them out cheaply.
         if pattern is None or first is None or not first.search(line):
             return 0
