@@ -15,6 +15,7 @@ from typing import Literal
 
 RawKind = Literal["text", "markdown", "html", "feed-entry"]
 DateSource = Literal["given", "feed", "html-meta", "text", "file", "none"]
+LineRole = Literal["body", "title", "byline", "dateline", "boilerplate", "blank"]
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class LineDecision:
     text: str
     keep: bool
     reason: str
-    role: Literal["body", "title", "byline", "dateline", "boilerplate", "blank"] = "body"
+    role: LineRole = "body"
 
 
 @dataclass(frozen=True)

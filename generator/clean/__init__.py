@@ -15,7 +15,7 @@ from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from generator.clean.html import PageMetadata, block_lines, main_content_lines, page_metadata
-from generator.clean.lines import classify_lines, normalise_line
+from generator.clean.lines import classify_lines, continues_sentence, normalise_line
 from generator.clean.metadata import find_author, find_publisher, find_text_date, headline_from_sentence
 from generator.model import CleanDocument, DateSource, LineDecision, RawDocument
 
@@ -121,6 +121,23 @@ def _without_repeated_title(decisions: list[LineDecision], title: str) -> list[L
     return decisions
 
 
+def _paragraphs(decisions: Sequence[LineDecision]) -> tuple[str, ...]:
+    """Kept lines as paragraphs, re-joining sentences that a hard wrap split over lines."""
+    paragraphs: list[str] = []
+    previous: LineDecision | None = None
+    for decision in decisions:
+        if not decision.keep:
+            continue
+        text = " ".join(decision.text.split())
+        adjacent = previous is not None and previous.number + 1 == decision.number
+        if adjacent and paragraphs and continues_sentence(paragraphs[-1], text):
+            paragraphs[-1] = f"{paragraphs[-1]} {text}"
+        else:
+            paragraphs.append(text)
+        previous = decision
+    return tuple(paragraphs)
+
+
 def clean_document(document: RawDocument, context: CleaningContext | None = None) -> CleanDocument:
     """Remove the boilerplate from one raw document and extract its metadata."""
     context = context or CleaningContext()
@@ -130,7 +147,7 @@ def clean_document(document: RawDocument, context: CleaningContext | None = None
     page = page_metadata(document.content) if document.kind == "html" else PageMetadata()
     title = _title(document, decisions, page, [d.text for d in decisions if d.keep])
     decisions = _without_repeated_title(decisions, title)
-    paragraphs = tuple(" ".join(d.text.split()) for d in decisions if d.keep)
+    paragraphs = _paragraphs(decisions)
     date, date_source = _date(document, decisions, page)
     return CleanDocument(
         key=document.key,

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 from generator.clean.families import FAMILY_BY_NAME, Family, match_family
-from generator.model import LineDecision
+from generator.model import LineDecision, LineRole
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LETTER_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -112,8 +112,34 @@ class _Draft:
     shape: LineShape
     keep: bool = True
     reason: str = ""
-    role: str = "body"
+    role: LineRole = "body"
     family: Family | None = None
+    members: list[int] = field(default_factory=list)
+
+
+_LOWER_START = re.compile(r"^[\"“‘'(]?[^\W\d_A-Z]")
+
+
+def continues_sentence(previous: str, line: str) -> bool:
+    """Whether `line` is the rest of a sentence that a hard wrap cut off at the end of `previous`."""
+    return (
+        bool(previous.strip())
+        and len(previous.split()) >= 5
+        and not _TERMINAL.search(previous)
+        and bool(_LOWER_START.match(line.strip()))
+    )
+
+
+def _units(lines: Sequence[str]) -> list[tuple[list[int], str]]:
+    """Lines joined where a hard wrap split a sentence; each unit keeps its original line numbers."""
+    units: list[tuple[list[int], str]] = []
+    for number, text in enumerate(lines, start=1):
+        if units and text.strip() and continues_sentence(units[-1][1], text):
+            numbers, joined = units[-1]
+            units[-1] = ([*numbers, number], f"{joined.rstrip()} {text.strip()}")
+        else:
+            units.append(([number], text))
+    return units
 
 
 def _shape_reason(draft: _Draft) -> str | None:
@@ -134,7 +160,7 @@ def classify_lines(
     documents of this source); a line in many of them is template. `find_block=False` is for
     text an extractor already narrowed to the main content: only the head and tail are trimmed.
     """
-    drafts = [_Draft(number, text, measure(text)) for number, text in enumerate(lines, start=1)]
+    drafts = [_Draft(numbers[0], text, measure(text), members=numbers) for numbers, text in _units(lines)]
     content = [d for d in drafts if d.text.strip()]
     for draft in drafts:
         if not draft.text.strip():
@@ -146,13 +172,13 @@ def classify_lines(
         region = (0, len(content) - 1)
     if region is None:
         _no_prose(content)
-        return _decisions(drafts)
+        return _decisions(drafts, lines)
     first, last = region
     _head(content[:first])
     _outside(content[last + 1 :], "after the main text block")
     _tail_sections(content[first : last + 1])
     _middle(content[first : last + 1])
-    return _decisions(drafts)
+    return _decisions(drafts, lines)
 
 
 # A line of boilerplate inside the article costs this much; prose earns its word count.
@@ -274,11 +300,17 @@ def _no_prose(content: Sequence[_Draft]) -> None:
             draft.reason = "kept: no prose found, nothing else marks it as boilerplate"
 
 
-def _decisions(drafts: Sequence[_Draft]) -> list[LineDecision]:
-    return [
-        LineDecision(number=d.number, text=d.text, keep=d.keep, reason=d.reason or "kept", role=d.role)  # type: ignore[arg-type]
-        for d in drafts
-    ]
+def _decisions(drafts: Sequence[_Draft], lines: Sequence[str]) -> list[LineDecision]:
+    """One decision per original line; the lines of a wrapped sentence share its decision."""
+    decisions = []
+    for draft in drafts:
+        for number in draft.members:
+            text = lines[number - 1] if len(draft.members) > 1 else draft.text
+            reason = draft.reason or "kept"
+            decisions.append(
+                LineDecision(number=number, text=text, keep=draft.keep, reason=reason, role=draft.role)
+            )
+    return decisions
 
 
 __all__ = ["FAMILY_BY_NAME", "LineShape", "classify_lines", "function_words", "measure", "normalise_line"]
