@@ -1,0 +1,145 @@
+"""Extractive summaries: whole sentences chosen from the article (or from every article of an event).
+
+A sentence's score mixes what works for news: its position (reporters put the news first), its
+similarity to the document as a whole (centroid of TF-IDF-like term weights), its overlap with the
+headline, and a preference for sentences of ordinary length. Sentences are then taken greedily,
+best first, skipping any too similar to one already taken and any that open with a pronoun or
+connective whose antecedent is not in the summary ("He said", "But"), and shown in text order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.summarise.sentences import split_sentences
+from generator.summarise.text import content_terms
+
+_DANGLING = re.compile(
+    r"^[\"“‘]?(he|she|it|they|this|that|these|those|his|her|its|their|but|and|so|also|however|meanwhile|"
+    r"still|yet|instead|then|there|here|such|both|the two|the latter|the former)\b",
+    re.IGNORECASE,
+)
+MIN_WORDS = 6
+MAX_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may go into a summary."""
+
+    text: str
+    document: int
+    position: int
+    terms: Counter[str]
+
+    @property
+    def words(self) -> int:
+        """Length in words."""
+        return len(self.text.split())
+
+
+def _norm(terms: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in terms.values())) or 1.0
+
+
+def similarity(a: Counter[str], b: Counter[str]) -> float:
+    """Cosine similarity of two term bags."""
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(value * b.get(term, 0) for term, value in a.items())
+    return dot / (_norm(a) * _norm(b))
+
+
+def candidates(paragraphs: Sequence[str], document: int = 0) -> list[Candidate]:
+    """Every sentence of a document, in order."""
+    found: list[Candidate] = []
+    for sentence in split_sentences("\n".join(paragraphs)):
+        found.append(Candidate(sentence, document, len(found), Counter(content_terms(sentence))))
+    return found
+
+
+def _usable(candidate: Candidate) -> bool:
+    if not MIN_WORDS <= candidate.words <= MAX_WORDS or not candidate.terms:
+        return False
+    text = candidate.text.strip()
+    return not text.endswith("?") and text[:1] not in "(-–—"
+
+
+def score_sentences(cands: Sequence[Candidate], title: str = "", lead_weight: float = 2.5) -> list[float]:
+    """One score per candidate: position, centrality, headline overlap, length."""
+    centroid: Counter[str] = Counter()
+    for candidate in cands:
+        centroid.update(candidate.terms)
+    title_terms = Counter(content_terms(title))
+    scores = []
+    for candidate in cands:
+        position = lead_weight / math.sqrt(1 + candidate.position)
+        central = similarity(candidate.terms, centroid)
+        headline = similarity(candidate.terms, title_terms) if title_terms else 0.0
+        length = min(1.0, candidate.words / 15)
+        scores.append(position + 0.8 * central + 0.4 * headline + 0.2 * length)
+    return scores
+
+
+def select(
+    cands: Sequence[Candidate],
+    scores: Sequence[float],
+    *,
+    sentences: int | None = None,
+    words: int | None = None,
+    redundancy: float = 0.5,
+    per_document_penalty: float = 0.0,
+) -> list[Candidate]:
+    """Greedy choice of the best sentences under a sentence or word budget, without near-repeats."""
+    order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].document, cands[i].position))
+    chosen: list[Candidate] = []
+    chosen_keys: set[tuple[int, int]] = set()
+    used_words = 0
+    adjusted = list(scores)
+    while True:
+        best_index, best_score = None, -math.inf
+        for index in order:
+            candidate = cands[index]
+            key = (candidate.document, candidate.position)
+            if key in chosen_keys or not _usable(candidate):
+                continue
+            if (
+                _DANGLING.match(candidate.text)
+                and (candidate.document, candidate.position - 1) not in chosen_keys
+            ):
+                continue
+            if any(similarity(candidate.terms, other.terms) > redundancy for other in chosen):
+                continue
+            if words is not None and used_words and used_words + candidate.words > words * 1.1:
+                continue
+            value = adjusted[index] - per_document_penalty * sum(
+                1 for c in chosen if c.document == candidate.document
+            )
+            if value > best_score:
+                best_index, best_score = index, value
+        if best_index is None:
+            break
+        picked = cands[best_index]
+        chosen.append(picked)
+        chosen_keys.add((picked.document, picked.position))
+        used_words += picked.words
+        if sentences is not None and len(chosen) >= sentences:
+            break
+        if words is not None and used_words >= words:
+            break
+    return chosen
+
+
+def summarise_text(title: str, paragraphs: Sequence[str], sentences: int = 3) -> tuple[str, ...]:
+    """A summary of one article: its best `sentences` whole sentences, in text order."""
+    cands = candidates(paragraphs)
+    if not cands:
+        return ()
+    chosen = select(cands, score_sentences(cands, title), sentences=sentences)
+    if not chosen:
+        chosen = cands[:1]
+    return tuple(c.text for c in sorted(chosen, key=lambda c: c.position))
