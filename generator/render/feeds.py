@@ -1,0 +1,107 @@
+"""RSS 2.0 and Atom feeds, built as XML trees (never by pasting text), with time stamps from content."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from html import escape
+
+from generator.config import SiteConfig
+from generator.model import Article
+from generator.render import urls
+from generator.render.pages import safe_external_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ET.register_namespace("atom", ATOM_NS)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def rfc822(value: datetime) -> str:
+    """RSS dates: `Sat, 19 Apr 2025 00:00:00 GMT`."""
+    return format_datetime(value.astimezone(UTC), usegmt=True)
+
+
+def rfc3339(value: datetime) -> str:
+    """Atom dates: `2025-04-19T00:00:00Z`."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def item_html(article: Article) -> str:
+    """An item's description: the summary, and a link to the original report."""
+    parts = [f"<p>{escape(article.summary or article.title)}</p>"]
+    original = safe_external_url(article.url)
+    source = escape(article.source or "the original")
+    if original:
+        parts.append(f'<p>Read the full report at <a href="{escape(original)}">{source}</a>.</p>')
+    elif article.source:
+        parts.append(f"<p>Reported by {source}.</p>")
+    return "".join(parts)
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def rss_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, title: str, description: str,
+             page_path: str = "") -> bytes:  # fmt: skip
+    """An RSS 2.0 feed of the newest `config.feed_items` articles."""
+    newest = sorted(articles, key=lambda a: (a.date, a.path), reverse=True)[: config.feed_items]
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", title)
+    _sub(channel, "link", config.absolute_url(page_path))
+    _sub(channel, "description", description)
+    _sub(channel, "language", config.language)
+    _sub(channel, "lastBuildDate", rfc822(newest[0].date if newest else EPOCH))
+    _sub(channel, "generator", "Broadsheet")
+    _sub(channel, f"{{{ATOM_NS}}}link", href=config.absolute_url(feed_path), rel="self", type="application/rss+xml")
+    for article in newest:
+        item = _sub(channel, "item")
+        link = config.absolute_url(urls.article_path(article))
+        _sub(item, "title", article.title)
+        _sub(item, "link", link)
+        _sub(item, "guid", link, isPermaLink="true")
+        _sub(item, "pubDate", rfc822(article.date))
+        _sub(item, "description", item_html(article))
+        if article.source:
+            _sub(item, "category", article.source)
+    return _xml(rss)
+
+
+def atom_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, title: str, description: str,
+              page_path: str = "") -> bytes:  # fmt: skip
+    """An Atom feed of the newest `config.feed_items` articles."""
+    newest = sorted(articles, key=lambda a: (a.date, a.path), reverse=True)[: config.feed_items]
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": config.language})
+    _sub(feed, f"{{{ATOM_NS}}}title", title)
+    _sub(feed, f"{{{ATOM_NS}}}subtitle", description)
+    _sub(feed, f"{{{ATOM_NS}}}id", config.absolute_url(feed_path))
+    _sub(feed, f"{{{ATOM_NS}}}updated", rfc3339(newest[0].date if newest else EPOCH))
+    _sub(feed, f"{{{ATOM_NS}}}link", rel="self", type="application/atom+xml", href=config.absolute_url(feed_path))
+    _sub(feed, f"{{{ATOM_NS}}}link", rel="alternate", type="text/html", href=config.absolute_url(page_path))
+    author = _sub(feed, f"{{{ATOM_NS}}}author")
+    _sub(author, f"{{{ATOM_NS}}}name", config.author or config.title)
+    _sub(feed, f"{{{ATOM_NS}}}generator", "Broadsheet")
+    for article in newest:
+        entry = _sub(feed, f"{{{ATOM_NS}}}entry")
+        link = config.absolute_url(urls.article_path(article))
+        _sub(entry, f"{{{ATOM_NS}}}title", article.title)
+        _sub(entry, f"{{{ATOM_NS}}}id", link)
+        _sub(entry, f"{{{ATOM_NS}}}link", rel="alternate", type="text/html", href=link)
+        _sub(entry, f"{{{ATOM_NS}}}published", rfc3339(article.date))
+        _sub(entry, f"{{{ATOM_NS}}}updated", rfc3339(article.date))
+        if article.author or article.source:
+            entry_author = _sub(entry, f"{{{ATOM_NS}}}author")
+            _sub(entry_author, f"{{{ATOM_NS}}}name", article.author or article.source)
+        _sub(entry, f"{{{ATOM_NS}}}summary", item_html(article), type="html")
+    return _xml(feed)

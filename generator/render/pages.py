@@ -1,0 +1,190 @@
+"""HTML pages: the Jinja2 environment, the site's indexes, and one function per kind of page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from generator.config import SiteConfig
+from generator.model import Article, Event, SiteContent
+from generator.render import urls
+
+HOME_ARTICLES = 30
+
+
+def format_date(value: datetime, config: SiteConfig) -> str:
+    """"19 April 2025" in the site's time zone."""
+    local = value.astimezone(config.zone)
+    return f"{local.day} {local:%B %Y}"
+
+
+def date_range(start: datetime, end: datetime, config: SiteConfig) -> str:
+    """"18–19 April 2025", "30 March – 2 April 2025" or one date."""
+    a, b = start.astimezone(config.zone), end.astimezone(config.zone)
+    if a.date() == b.date():
+        return format_date(a, config)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {b:%B %Y}"
+    if a.year == b.year:
+        return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
+    return f"{format_date(a, config)} – {format_date(b, config)}"
+
+
+def safe_external_url(url: str | None) -> str | None:
+    """Only http(s) URLs become links; anything else (javascript:, data:) is shown as text or not at all."""
+    if url and url.strip().lower().startswith(("http://", "https://")) and not any(c in url for c in "\"<> \n"):
+        return url.strip()
+    return None
+
+
+@dataclass
+class SiteIndex:
+    """Articles grouped every way the site lists them."""
+
+    event_of: dict[str, Event] = field(default_factory=dict)
+    by_source: dict[str, list[Article]] = field(default_factory=lambda: defaultdict(list))
+    by_tag: dict[str, list[Article]] = field(default_factory=lambda: defaultdict(list))
+    by_person: dict[str, list[Article]] = field(default_factory=lambda: defaultdict(list))
+    by_day: dict[str, list[Article]] = field(default_factory=lambda: defaultdict(list))
+    by_month: dict[str, list[Article]] = field(default_factory=lambda: defaultdict(list))
+    tag_names: dict[str, str] = field(default_factory=dict)
+    person_names: dict[str, str] = field(default_factory=dict)
+    source_names: dict[str, str] = field(default_factory=dict)
+
+
+def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
+    """Group the (newest-first) articles by event, source, tag, person, day and month."""
+    index = SiteIndex()
+    for event in content.events:
+        for article in event.articles:
+            index.event_of[article.path] = event
+    for article in content.articles:
+        if article.source:
+            path = urls.source_path(article.source)
+            index.by_source[path].append(article)
+            index.source_names.setdefault(path, article.source)
+        for tag in article.tags:
+            path = urls.tag_path(tag)
+            if article not in index.by_tag[path]:
+                index.by_tag[path].append(article)
+            index.tag_names.setdefault(path, tag)
+        for person in article.people:
+            path = urls.person_path(person)
+            if article not in index.by_person[path]:
+                index.by_person[path].append(article)
+            index.person_names.setdefault(path, person)
+        index.by_day[urls.day_path(article.date, config.zone)].append(article)
+        index.by_month[urls.month_path(article.date, config.zone)].append(article)
+    return index
+
+
+def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environment:
+    """A Jinja2 environment over the theme folders (first wins), autoescaping, with the site's helpers."""
+    loader = ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in theme_dirs if (d / "templates").is_dir()])
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    env.filters["date"] = lambda value: format_date(value, config)
+    env.filters["isodate"] = lambda value: value.astimezone(config.zone).date().isoformat()
+    env.filters["month"] = lambda value: value.astimezone(config.zone).strftime("%Y-%m")
+    env.filters["markdown"] = lambda text: Markup(markdown.render(text))  # noqa: S704 - raw HTML is disabled
+    env.globals.update(
+        config=config,
+        link=lambda path: urls.link(config, path),
+        absolute=config.absolute_url,
+        article_url=lambda article: urls.link(config, urls.article_path(article)),
+        event_url=lambda slug: urls.link(config, urls.event_path(slug)),
+        source_url=lambda name: urls.link(config, urls.source_path(name)),
+        tag_url=lambda tag: urls.link(config, urls.tag_path(tag)),
+        person_url=lambda name: urls.link(config, urls.person_path(name)),
+        day_url=lambda date: urls.link(config, urls.day_path(date, config.zone)),
+        month_url=lambda date: urls.link(config, urls.month_path(date, config.zone)),
+        date_range=lambda start, end: date_range(start, end, config),
+        external_url=safe_external_url,
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to write: its site path, template and variables."""
+
+    path: str
+    template: str
+    title: str
+    description: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def _list_page(path: str, title: str, description: str, articles: Iterable[Article], kind: str) -> Page:
+    return Page(path, "list.html", title, description, {"articles": list(articles), "kind": kind})
+
+
+def site_pages(content: SiteContent, index: SiteIndex, config: SiteConfig) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    pages = [
+        Page("", "index.html", config.title, config.description,
+             {"events": content.events[: config.home_events], "articles": content.articles[:HOME_ARTICLES]}),
+        Page("search/", "search.html", "Search", f"Search {config.title}", {}),
+        Page("404.html", "404.html", "Page not found", "This page does not exist.", {}),
+    ]  # fmt: skip
+    for event in content.events:
+        sources = ", ".join(event.sources) or "one source"
+        pages.append(Page(urls.event_path(event.slug), "event.html", event.title,
+                          f"{len(event.articles)} reports from {sources}.", {"event": event}))  # fmt: skip
+    for article in content.articles:
+        pages.append(Page(urls.article_path(article), "article.html", article.title,
+                          article.summary[:300] or article.title,
+                          {"article": article, "event": index.event_of.get(article.path)}))  # fmt: skip
+    pages.append(Page("sources/", "names.html", "Sources", "Every outlet in the digest.",
+                      {"names": _names(index.by_source, index.source_names), "kind": "source"}))  # fmt: skip
+    pages.append(Page("tags/", "names.html", "Topics", "Every topic in the digest.",
+                      {"names": _names(index.by_tag, index.tag_names), "kind": "tag"}))  # fmt: skip
+    pages.append(Page("people/", "names.html", "People", "Everyone named in the digest.",
+                      {"names": _names(index.by_person, index.person_names), "kind": "person"}))  # fmt: skip
+    for path, articles in sorted(index.by_source.items()):
+        name = index.source_names[path]
+        pages.append(_list_page(path, name, f"Articles from {name}.", articles, "source"))
+    for path, articles in sorted(index.by_tag.items()):
+        name = index.tag_names[path]
+        pages.append(_list_page(path, f"Topic: {name}", f"Articles about {name}.", articles, "tag"))
+    for path, articles in sorted(index.by_person.items()):
+        name = index.person_names[path]
+        pages.append(_list_page(path, name, f"Articles that name {name}.", articles, "person"))
+    months = sorted(index.by_month.items(), reverse=True)
+    pages.append(Page("archive/", "archive.html", "Archive", "Every article by month.",
+                      {"months": [(articles[0].date, len(articles)) for _, articles in months]}))  # fmt: skip
+    for path, articles in months:
+        label = f"{articles[0].date.astimezone(config.zone):%B %Y}"
+        days = sorted({a.date.astimezone(config.zone).date(): a.date for a in articles}.values(), reverse=True)
+        pages.append(Page(path, "list.html", label, f"Articles of {label}.",
+                          {"articles": articles, "kind": "month", "days": days}))  # fmt: skip
+    for path, articles in sorted(index.by_day.items(), reverse=True):
+        label = format_date(articles[0].date, config)
+        pages.append(_list_page(path, label, f"Articles of {label}.", articles, "day"))
+    return pages
+
+
+def _names(groups: dict[str, list[Article]], names: dict[str, str]) -> list[tuple[str, str, int]]:
+    """(name, path, count) sorted by count then name."""
+    return sorted(((names[p], p, len(a)) for p, a in groups.items()), key=lambda item: (-item[2], item[0].lower()))
+
+
+def render_page(env: Environment, page: Page) -> str:
+    """The HTML of one page."""
+    template = env.get_template(page.template)
+    return template.render(page=page, **page.values)

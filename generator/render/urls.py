@@ -1,0 +1,61 @@
+"""Where every page of the site lives: one place maps articles, events, sources... to site paths.
+
+Paths are relative to the site root and end in '/' for pages (served as `<path>index.html`).
+Links in pages are root-relative with the base path in front, so the site works under a
+GitHub Pages sub-path and from a 404 page at any depth.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from generator.config import SiteConfig
+from generator.model import Article
+from generator.slugs import slugify
+
+
+def article_path(article: Article) -> str:
+    """`articles/YYYY/MM/<slug>/`, from the article's canonical path."""
+    return f"articles/{article.path.removesuffix('.md')}/"
+
+
+def event_path(slug: str) -> str:
+    """`events/<slug>/`."""
+    return f"events/{slugify(slug)}/"
+
+
+def source_path(name: str) -> str:
+    """`sources/<slug>/`."""
+    return f"sources/{slugify(name, fallback_prefix='source')}/"
+
+
+def tag_path(tag: str) -> str:
+    """`tags/<slug>/`."""
+    return f"tags/{slugify(tag, fallback_prefix='tag')}/"
+
+
+def person_path(name: str) -> str:
+    """`people/<slug>/`."""
+    return f"people/{slugify(name, fallback_prefix='person')}/"
+
+
+def day_path(date: datetime, zone: tzinfo) -> str:
+    """`archive/YYYY/MM/DD/` in the site's time zone."""
+    local = date.astimezone(zone)
+    return f"archive/{local:%Y/%m/%d}/"
+
+
+def month_path(date: datetime, zone: tzinfo) -> str:
+    """`archive/YYYY/MM/` in the site's time zone."""
+    local = date.astimezone(zone)
+    return f"archive/{local:%Y/%m}/"
+
+
+def link(config: SiteConfig, path: str) -> str:
+    """A root-relative link to a site path, under the base path."""
+    return config.base_path + path.lstrip("/")
+
+
+def file_for(path: str) -> str:
+    """The file a site path is written to."""
+    return path + "index.html" if path.endswith("/") or not path else path

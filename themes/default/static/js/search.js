@@ -1,0 +1,121 @@
+// Client-side search over the Pagefind index: results as you type, filters, highlighted matches.
+// Loaded as a module from a file (the pages' Content-Security-Policy forbids inline script).
+const root = document.getElementById("search");
+const input = document.getElementById("search-q");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const selects = Array.from(root.querySelectorAll("select[data-filter]"));
+const basePath = root.dataset.base;
+let pagefind = null;
+let generation = 0;
+
+// Pagefind's excerpts are escaped text with <mark> around the matches; rebuild them as DOM
+// nodes so that nothing but text and <mark> can ever reach the page.
+function excerptNodes(html) {
+  const fragment = document.createDocumentFragment();
+  const parts = html.split(/(<mark>|<\/mark>)/);
+  let marked = false;
+  const decoder = document.createElement("textarea");
+  for (const part of parts) {
+    if (part === "<mark>") { marked = true; continue; }
+    if (part === "</mark>") { marked = false; continue; }
+    decoder.innerHTML = part;
+    const text = document.createTextNode(decoder.value);
+    if (marked) {
+      const mark = document.createElement("mark");
+      mark.appendChild(text);
+      fragment.appendChild(mark);
+    } else {
+      fragment.appendChild(text);
+    }
+  }
+  return fragment;
+}
+
+function activeFilters() {
+  const filters = {};
+  for (const select of selects) {
+    if (select.value) filters[select.dataset.filter] = select.value;
+  }
+  return filters;
+}
+
+async function loadPagefind() {
+  if (pagefind) return pagefind;
+  pagefind = await import(root.dataset.bundle + "pagefind.js");
+  await pagefind.options({ baseUrl: basePath, excerptLength: 30 });
+  await pagefind.init();
+  const filters = await pagefind.filters();
+  for (const select of selects) {
+    const values = Object.keys(filters[select.dataset.filter] || {}).sort();
+    if (select.dataset.filter === "month") values.reverse();
+    for (const value of values) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = value;
+      select.appendChild(option);
+    }
+  }
+  return pagefind;
+}
+
+function meta(data) {
+  const parts = [];
+  if (data.filters && data.filters.event) parts.push(data.filters.event[0]);
+  if (data.filters && data.filters.source) parts.push(data.filters.source[0]);
+  if (data.meta && data.meta.date) parts.push(data.meta.date);
+  return parts.join(" · ");
+}
+
+async function runSearch() {
+  const query = input.value.trim();
+  const mine = ++generation;
+  const params = new URLSearchParams(window.location.search);
+  if (query) params.set("q", query); else params.delete("q");
+  window.history.replaceState(null, "", params.toString() ? "?" + params.toString() : window.location.pathname);
+  const filters = activeFilters();
+  if (!query && Object.keys(filters).length === 0) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  const engine = await loadPagefind();
+  const search = await engine.search(query || null, { filters });
+  if (mine !== generation) return;
+  const results = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+  if (mine !== generation) return;
+  const items = results.map((data) => {
+    const item = document.createElement("li");
+    item.className = "story";
+    const heading = document.createElement("h2");
+    heading.className = "story-title";
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    heading.appendChild(link);
+    const info = document.createElement("p");
+    info.className = "meta";
+    info.textContent = meta(data);
+    const excerpt = document.createElement("p");
+    excerpt.className = "summary";
+    excerpt.appendChild(excerptNodes(data.excerpt || ""));
+    item.append(heading, info, excerpt);
+    return item;
+  });
+  list.replaceChildren(...items);
+  const count = search.results.length;
+  status.textContent = count === 0 ? "No articles match." : `${count} article${count === 1 ? "" : "s"} found.`;
+}
+
+let timer = null;
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(() => { runSearch().catch((error) => { status.textContent = "Search is unavailable."; console.warn(error); }); }, 150);
+}
+
+root.querySelector("form").addEventListener("submit", (event) => { event.preventDefault(); schedule(); });
+input.addEventListener("input", schedule);
+for (const select of selects) select.addEventListener("change", schedule);
+const initial = new URLSearchParams(window.location.search).get("q");
+if (initial) input.value = initial;
+loadPagefind().then(() => { if (input.value) schedule(); }).catch(() => { status.textContent = "Search is unavailable."; });
