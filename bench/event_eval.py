@@ -13,16 +13,15 @@ import argparse
 import json
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.summarise.text import stop_words
-
 from generator.events import GroupingSettings, assign_events, cosine, tfidf_vectors
 from generator.model import Article
 from generator.summarise import extract_entities
+from generator.summarise.text import stop_words
 
 
 def bcubed(predicted: Sequence[str], gold: Sequence[str]) -> tuple[float, float, float]:
@@ -113,7 +112,7 @@ def main() -> None:
     articles, topics, gold = load(args.dataset)
     loaded = time.perf_counter() - started
     groups = sorted(set(topics)) if args.per_topic else ["all"]
-    methods = {
+    methods: dict[str, Callable[[list[Article]], list[str]]] = {
         "broadsheet": lambda arts: assign_events(arts, stop_words()),
         "tfidf single pass": lambda arts: tfidf_single_pass(arts, args.threshold),
         "tfidf average linkage": lambda arts: tfidf_average_linkage(arts, args.threshold),

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -180,7 +180,7 @@ def load_articles(store: ArticleStore, config: SiteConfig, diagnostics: Diagnost
     return articles
 
 
-def _event_summary(group: list[Article] | tuple[Article, ...]) -> tuple[str, ...]:
+def _event_summary(group: Sequence[Article]) -> tuple[str, ...]:
     if len(group) == 1:
         return (group[0].summary,) if group[0].summary else ()
     return summarise_event(group, EVENT_SUMMARY_WORDS)

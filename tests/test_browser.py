@@ -32,7 +32,7 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing; install Debian's chromium package")
     pytest.skip("Chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,11 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+def expect_ok(url: str) -> bool:
+    """Every request should succeed, except the page a test asks for on purpose to get a 404."""
+    return "/no/such/page/" not in url
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A page that records console errors and refuses any request that leaves 127.0.0.1."""
@@ -63,7 +68,7 @@ def page(browser: Browser) -> Iterator[Page]:
     foreign: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
+        if message.type == "error" and "404 (Not Found)" not in message.text:
             errors.append(message.text)
 
     def on_request(request: Request) -> None:
@@ -74,6 +79,10 @@ def page(browser: Browser) -> Iterator[Page]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("request", on_request)
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and expect_ok(r.url) else None,
+    )
     yield page
     assert errors == [], f"console errors: {errors}"
     assert foreign == [], f"requests left 127.0.0.1: {foreign}"
@@ -115,6 +124,20 @@ def test_search_finds_a_person_and_highlights_the_match(page: Page, site_url: st
     first.wait_for(timeout=15_000)
     assert page.locator("main mark").count() >= 1
     assert "ushakov" in page.locator("main mark").first.inner_text().lower()
+
+
+def test_search_results_filter_by_source_and_month(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=Kremlin")
+    results = page.locator(f"main #search-results a[href^='{BASE_PATH}articles/']")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() >= 3
+    page.select_option("#filter-source", "The Sun News")
+    expect(page.locator("#search-results li")).to_have_count(1)
+    assert "Russia sees progress" in results.first.inner_text()
+    page.select_option("#filter-source", "")
+    page.select_option("#filter-month", "2025-12")
+    expect(page.locator("#search-results li")).to_have_count(2)
+    assert all("/2025/12/" in (results.nth(i).get_attribute("href") or "") for i in range(2))
 
 
 def test_search_box_in_header_reaches_results_by_keyboard(page: Page, site_url: str) -> None:

@@ -96,7 +96,7 @@ def test_extract_json_gives_one_object_per_file() -> None:
 
 def test_explain_shows_keep_and_drop_with_reasons() -> None:
     result = CliRunner().invoke(
-        cli, ["-C", str(REPO), "explain", str(REPO / "content/inbox/004_d0d5f8f203f47500.txt")]
+        cli, ["explain", "-C", str(REPO), str(REPO / "content/inbox/004_d0d5f8f203f47500.txt")]
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

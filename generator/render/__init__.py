@@ -63,19 +63,27 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
     for page in pages:
         files.append(_write(out_dir, urls.file_for(page.path), render_page(env, page)))
     description = config.description
-    files.append(_write(out_dir, "feed.xml", rss_feed(content.articles, config, "feed.xml", config.title, description)))
-    files.append(_write(out_dir, "atom.xml", atom_feed(content.articles, config, "atom.xml", config.title, description)))
+    files.append(
+        _write(out_dir, "feed.xml", rss_feed(content.articles, config, "feed.xml", config.title, description))
+    )
+    files.append(
+        _write(
+            out_dir, "atom.xml", atom_feed(content.articles, config, "atom.xml", config.title, description)
+        )
+    )
     for event in content.events:
         path = urls.event_path(event.slug)
         title = f"{event.title} — {config.title}"
-        files.append(_write(out_dir, path + "feed.xml",
-                            rss_feed(event.articles, config, path + "feed.xml", title, f"Reports on: {event.title}", path)))  # fmt: skip
+        feed = rss_feed(event.articles, config, path + "feed.xml", title, f"Reports on: {event.title}", path)
+        files.append(_write(out_dir, path + "feed.xml", feed))
     files.append(_write(out_dir, "sitemap.xml", sitemap((p.path for p in pages), config)))
     files.append(_write(out_dir, "robots.txt", robots(config)))
     files.append(_write(out_dir, ".nojekyll", ""))
     if search:
         build_search_index(out_dir)
-        files.extend(p.relative_to(out_dir).as_posix() for p in (out_dir / "pagefind").rglob("*") if p.is_file())
+        files.extend(
+            p.relative_to(out_dir).as_posix() for p in (out_dir / "pagefind").rglob("*") if p.is_file()
+        )
     return RenderReport(pages=len(pages), files=tuple(sorted(files)))
 
 

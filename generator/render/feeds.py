@@ -40,9 +40,11 @@ def item_html(article: Article) -> str:
     return "".join(parts)
 
 
-def _xml(root: ET.Element) -> bytes:
+def xml_document(root: ET.Element) -> bytes:
+    """An indented UTF-8 XML document with its declaration."""
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
@@ -64,7 +66,13 @@ def rss_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, ti
     _sub(channel, "language", config.language)
     _sub(channel, "lastBuildDate", rfc822(newest[0].date if newest else EPOCH))
     _sub(channel, "generator", "Broadsheet")
-    _sub(channel, f"{{{ATOM_NS}}}link", href=config.absolute_url(feed_path), rel="self", type="application/rss+xml")
+    _sub(
+        channel,
+        f"{{{ATOM_NS}}}link",
+        href=config.absolute_url(feed_path),
+        rel="self",
+        type="application/rss+xml",
+    )
     for article in newest:
         item = _sub(channel, "item")
         link = config.absolute_url(urls.article_path(article))
@@ -75,7 +83,7 @@ def rss_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, ti
         _sub(item, "description", item_html(article))
         if article.source:
             _sub(item, "category", article.source)
-    return _xml(rss)
+    return xml_document(rss)
 
 
 def atom_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, title: str, description: str,
@@ -87,7 +95,13 @@ def atom_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, t
     _sub(feed, f"{{{ATOM_NS}}}subtitle", description)
     _sub(feed, f"{{{ATOM_NS}}}id", config.absolute_url(feed_path))
     _sub(feed, f"{{{ATOM_NS}}}updated", rfc3339(newest[0].date if newest else EPOCH))
-    _sub(feed, f"{{{ATOM_NS}}}link", rel="self", type="application/atom+xml", href=config.absolute_url(feed_path))
+    _sub(
+        feed,
+        f"{{{ATOM_NS}}}link",
+        rel="self",
+        type="application/atom+xml",
+        href=config.absolute_url(feed_path),
+    )
     _sub(feed, f"{{{ATOM_NS}}}link", rel="alternate", type="text/html", href=config.absolute_url(page_path))
     author = _sub(feed, f"{{{ATOM_NS}}}author")
     _sub(author, f"{{{ATOM_NS}}}name", config.author or config.title)
@@ -104,4 +118,4 @@ def atom_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, t
             entry_author = _sub(entry, f"{{{ATOM_NS}}}author")
             _sub(entry_author, f"{{{ATOM_NS}}}name", article.author or article.source)
         _sub(entry, f"{{{ATOM_NS}}}summary", item_html(article), type="html")
-    return _xml(feed)
+    return xml_document(feed)

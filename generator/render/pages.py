@@ -21,13 +21,13 @@ HOME_ARTICLES = 30
 
 
 def format_date(value: datetime, config: SiteConfig) -> str:
-    """"19 April 2025" in the site's time zone."""
+    """ "19 April 2025" in the site's time zone."""
     local = value.astimezone(config.zone)
     return f"{local.day} {local:%B %Y}"
 
 
 def date_range(start: datetime, end: datetime, config: SiteConfig) -> str:
-    """"18–19 April 2025", "30 March – 2 April 2025" or one date."""
+    """ "18–19 April 2025", "30 March – 2 April 2025" or one date."""
     a, b = start.astimezone(config.zone), end.astimezone(config.zone)
     if a.date() == b.date():
         return format_date(a, config)
@@ -40,7 +40,11 @@ def date_range(start: datetime, end: datetime, config: SiteConfig) -> str:
 
 def safe_external_url(url: str | None) -> str | None:
     """Only http(s) URLs become links; anything else (javascript:, data:) is shown as text or not at all."""
-    if url and url.strip().lower().startswith(("http://", "https://")) and not any(c in url for c in "\"<> \n"):
+    if (
+        url
+        and url.strip().lower().startswith(("http://", "https://"))
+        and not any(c in url for c in '"<> \n')
+    ):
         return url.strip()
     return None
 
@@ -88,7 +92,9 @@ def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
 
 def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environment:
     """A Jinja2 environment over the theme folders (first wins), autoescaping, with the site's helpers."""
-    loader = ChoiceLoader([FileSystemLoader(str(d / "templates")) for d in theme_dirs if (d / "templates").is_dir()])
+    loader = ChoiceLoader(
+        [FileSystemLoader(str(d / "templates")) for d in theme_dirs if (d / "templates").is_dir()]
+    )
     env = Environment(
         loader=loader,
         autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
@@ -101,7 +107,7 @@ def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environm
     env.filters["date"] = lambda value: format_date(value, config)
     env.filters["isodate"] = lambda value: value.astimezone(config.zone).date().isoformat()
     env.filters["month"] = lambda value: value.astimezone(config.zone).strftime("%Y-%m")
-    env.filters["markdown"] = lambda text: Markup(markdown.render(text))  # noqa: S704 - raw HTML is disabled
+    env.filters["markdown"] = lambda text: Markup(markdown.render(text))  # raw HTML is disabled above
     env.globals.update(
         config=config,
         link=lambda path: urls.link(config, path),
@@ -139,7 +145,11 @@ def site_pages(content: SiteContent, index: SiteIndex, config: SiteConfig) -> li
     pages = [
         Page("", "index.html", config.title, config.description,
              {"events": content.events[: config.home_events], "articles": content.articles[:HOME_ARTICLES]}),
-        Page("search/", "search.html", "Search", f"Search {config.title}", {}),
+        Page("search/", "search.html", "Search", f"Search {config.title}", {
+            "events": sorted(content.events, key=lambda e: e.title.lower()),
+            "sources": sorted(index.source_names.values(), key=str.lower),
+            "months": [articles[0].date for _, articles in sorted(index.by_month.items(), reverse=True)],
+        }),
         Page("404.html", "404.html", "Page not found", "This page does not exist.", {}),
     ]  # fmt: skip
     for event in content.events:
@@ -170,7 +180,9 @@ def site_pages(content: SiteContent, index: SiteIndex, config: SiteConfig) -> li
                       {"months": [(articles[0].date, len(articles)) for _, articles in months]}))  # fmt: skip
     for path, articles in months:
         label = f"{articles[0].date.astimezone(config.zone):%B %Y}"
-        days = sorted({a.date.astimezone(config.zone).date(): a.date for a in articles}.values(), reverse=True)
+        days = sorted(
+            {a.date.astimezone(config.zone).date(): a.date for a in articles}.values(), reverse=True
+        )
         pages.append(Page(path, "list.html", label, f"Articles of {label}.",
                           {"articles": articles, "kind": "month", "days": days}))  # fmt: skip
     for path, articles in sorted(index.by_day.items(), reverse=True):
@@ -181,7 +193,9 @@ def site_pages(content: SiteContent, index: SiteIndex, config: SiteConfig) -> li
 
 def _names(groups: dict[str, list[Article]], names: dict[str, str]) -> list[tuple[str, str, int]]:
     """(name, path, count) sorted by count then name."""
-    return sorted(((names[p], p, len(a)) for p, a in groups.items()), key=lambda item: (-item[2], item[0].lower()))
+    return sorted(
+        ((names[p], p, len(a)) for p, a in groups.items()), key=lambda item: (-item[2], item[0].lower())
+    )
 
 
 def render_page(env: Environment, page: Page) -> str:

@@ -4,7 +4,9 @@ Why Pagefind: it splits the index into small fragments that the browser fetches 
 query over 100,000 articles downloads a few hundred kilobytes instead of one multi-megabyte JSON
 index (the lunr/Fuse approach); it needs no server, so it works on GitHub Pages; and it installs
 from PyPI with its binary, so nothing is downloaded at build time. Only article pages are indexed
-(`data-pagefind-body`), with filters for event, source and month.
+(`data-pagefind-body`). Event, source and month are stored as Pagefind *metadata* and filtered in
+the browser, not as Pagefind filters: Pagefind writes its filter files in hash-map order, which
+changes from run to run and would break byte-identical builds.
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ from generator.errors import BuildError
 
 def build_search_index(site: Path) -> None:
     """Index the site in place; writes `pagefind/` under it."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-subdir",
+        "pagefind",
+        "--silent",
+    ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:

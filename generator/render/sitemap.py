@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
 from generator.config import SiteConfig
+from generator.render.feeds import xml_document
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -18,8 +19,7 @@ def sitemap(page_paths: Iterable[str], config: SiteConfig) -> bytes:
             continue
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = config.absolute_url(path)
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    return xml_document(root)
 
 
 def robots(config: SiteConfig) -> str:

@@ -45,25 +45,28 @@ async function loadPagefind() {
   pagefind = await import(root.dataset.bundle + "pagefind.js");
   await pagefind.options({ baseUrl: basePath, excerptLength: 30 });
   await pagefind.init();
-  const filters = await pagefind.filters();
-  for (const select of selects) {
-    const values = Object.keys(filters[select.dataset.filter] || {}).sort();
-    if (select.dataset.filter === "month") values.reverse();
-    for (const value of values) {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = value;
-      select.appendChild(option);
-    }
-  }
   return pagefind;
+}
+
+function matches(data, filters) {
+  return Object.entries(filters).every(([key, value]) => data.meta && data.meta[key] === value);
+}
+
+// Filters apply to result metadata: results are read in batches until a page of matches is found.
+async function collect(results, filters, wanted) {
+  const found = [];
+  for (let start = 0; start < results.length && found.length < wanted && start < 1000; start += 25) {
+    const batch = await Promise.all(results.slice(start, start + 25).map((result) => result.data()));
+    for (const data of batch) if (matches(data, filters) && found.length < wanted) found.push(data);
+  }
+  return found;
 }
 
 function meta(data) {
   const parts = [];
-  if (data.filters && data.filters.event) parts.push(data.filters.event[0]);
-  if (data.filters && data.filters.source) parts.push(data.filters.source[0]);
-  if (data.meta && data.meta.date) parts.push(data.meta.date);
+  for (const key of ["event", "source", "date"]) {
+    if (data.meta && data.meta[key]) parts.push(data.meta[key]);
+  }
   return parts.join(" · ");
 }
 
@@ -74,15 +77,15 @@ async function runSearch() {
   if (query) params.set("q", query); else params.delete("q");
   window.history.replaceState(null, "", params.toString() ? "?" + params.toString() : window.location.pathname);
   const filters = activeFilters();
-  if (!query && Object.keys(filters).length === 0) {
+  if (!query) {
     list.replaceChildren();
     status.textContent = "";
     return;
   }
   const engine = await loadPagefind();
-  const search = await engine.search(query || null, { filters });
+  const search = await engine.search(query);
   if (mine !== generation) return;
-  const results = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+  const results = await collect(search.results, filters, 20);
   if (mine !== generation) return;
   const items = results.map((data) => {
     const item = document.createElement("li");
@@ -103,7 +106,7 @@ async function runSearch() {
     return item;
   });
   list.replaceChildren(...items);
-  const count = search.results.length;
+  const count = Object.keys(filters).length ? results.length : search.results.length;
   status.textContent = count === 0 ? "No articles match." : `${count} article${count === 1 ? "" : "s"} found.`;
 }
 
