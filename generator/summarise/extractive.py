@@ -66,7 +66,9 @@ def _usable(candidate: Candidate) -> bool:
     if not MIN_WORDS <= candidate.words <= MAX_WORDS or not candidate.terms:
         return False
     text = candidate.text.strip()
-    return not text.endswith("?") and text[:1] not in "(-–—"
+    # A sentence that opens a quotation and does not close it was cut from a longer quote.
+    unbalanced = sum(text.count(mark) for mark in '“”"') % 2 == 1
+    return not unbalanced and not text.endswith("?") and text[:1] not in "(-–—"
 
 
 def score_sentences(cands: Sequence[Candidate], title: str = "", lead_weight: float = 2.5) -> list[float]:
