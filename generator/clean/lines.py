@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
@@ -51,10 +51,14 @@ class LineShape:
     function_share: float
     terminal: bool
     letters_share: float
+    # False where the page's language has no function-word list: length and punctuation decide.
+    known_language: bool = True
 
     @property
     def prose(self) -> bool:
         """Whether the line reads as a sentence of running text."""
+        if not self.known_language:
+            return self.words >= 15 or (self.words >= 6 and self.terminal)
         if self.words >= LONG_LINE_WORDS and self.function_share >= 0.1:
             return True
         if self.words >= 8 and self.terminal and self.function_share >= 0.15:
@@ -74,8 +78,11 @@ class LineShape:
         return first.isupper() or first.isdigit()
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def measure(text: str) -> LineShape:
-    """Measure a line's shape."""
+    """Measure a line's shape (Chinese and Japanese, written without spaces, count two characters a word)."""
     words = _WORD.findall(text)
     letter_words = _LETTER_WORD.findall(text)
     stop = function_words()
@@ -86,7 +93,7 @@ def measure(text: str) -> LineShape:
     visible = len(text) - sum(map(str.isspace, text))
     return LineShape(
         text=text,
-        words=len(words),
+        words=len(words) + len(_CJK.findall(text)) // 2,
         function_share=function_share,
         terminal=bool(_TERMINAL.search(text)),
         letters_share=letters / visible if visible else 0.0,
@@ -162,12 +169,17 @@ def classify_lines(
     """
     drafts = [_Draft(numbers[0], text, measure(text), members=numbers) for numbers, text in _units(lines)]
     content = [d for d in drafts if d.text.strip()]
+    if not _language_known(content):
+        for draft in content:
+            draft.shape = replace(draft.shape, known_language=False)
     for draft in drafts:
         if not draft.text.strip():
             draft.keep, draft.role, draft.reason = False, "blank", "blank line"
     for draft in content:
         _first_pass(draft, template_count)
-    region = main_region([_line_score(d) for d in content])
+    if find_block:
+        _label_runs(content)
+    region = text_block([_line_score(d) for d in content])
     if region is not None and not find_block:
         region = (0, len(content) - 1)
     if region is None:
@@ -182,8 +194,15 @@ def classify_lines(
 
 
 # A line of boilerplate inside the article costs this much; prose earns its word count.
-_BOILERPLATE_COST = 12.0
+_BOILERPLATE_COST = 18.0
 _SHORT_LINE_COST = 3.0
+
+
+def _language_known(content: Sequence[_Draft]) -> bool:
+    """Whether the page is in a language whose function words we know (they are a tenth of any prose)."""
+    words = sum(d.shape.words for d in content if d.shape.words >= 8)
+    known = sum(d.shape.function_share * d.shape.words for d in content if d.shape.words >= 8)
+    return words == 0 or known / words >= 0.08
 
 
 def _line_score(draft: _Draft) -> float:
@@ -192,6 +211,29 @@ def _line_score(draft: _Draft) -> float:
     if draft.shape.prose:
         return float(draft.shape.words)
     return -max(_SHORT_LINE_COST, draft.shape.words / 2)
+
+
+# A second block of prose at least this large, next to the first, is the same article split by a widget.
+SECOND_BLOCK_SHARE = 0.5
+
+
+def text_block(scores: Sequence[float]) -> tuple[int, int] | None:
+    """The article's lines: the best-scoring run, joined by any neighbouring run nearly as large."""
+    best = main_region(scores)
+    if best is None:
+        return None
+    first, last = best
+    total = sum(scores[first : last + 1])
+    left = main_region(scores[:first])
+    if left is not None and sum(scores[left[0] : left[1] + 1]) >= SECOND_BLOCK_SHARE * total:
+        first = left[0]
+    right = main_region(scores[last + 1 :])
+    if (
+        right is not None
+        and sum(scores[last + 1 + right[0] : last + 2 + right[1]]) >= SECOND_BLOCK_SHARE * total
+    ):
+        last = last + 1 + right[1]
+    return first, last
 
 
 def main_region(scores: Sequence[float]) -> tuple[int, int] | None:
@@ -279,6 +321,42 @@ def _tail_sections(body: Sequence[_Draft]) -> None:
                 draft.keep, draft.role = False, "boilerplate"
                 draft.reason = f"under a '{heading.text.strip()[:30]}' heading at the end"
         return
+
+
+_CAPITALISED_WORD = re.compile(r"^[^\W\d_]")
+LABEL_RUN = 3
+
+
+def _label_like(draft: _Draft) -> bool:
+    """A short line of capitalised words: a menu entry, section name or linked headline."""
+    if draft.shape.prose or draft.shape.terminal:
+        return False
+    words = [w for w in draft.text.split() if _CAPITALISED_WORD.match(w)]
+    if not words:
+        return True
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= 0.6
+
+
+def _label_runs(body: Sequence[_Draft]) -> None:
+    """Several label-like lines in a row inside the text block are a list of links, not the article."""
+    run: list[_Draft] = []
+    for draft in [*body, None]:
+        if draft is not None and draft.keep and _label_like(draft):
+            run.append(draft)
+            continue
+        if draft is not None and not draft.keep and draft.role == "boilerplate" and run:
+            run.append(draft)
+            continue
+        kept = [d for d in run if d.keep]
+        if len(kept) >= LABEL_RUN:
+            for item in kept:
+                item.keep, item.role, item.reason = (
+                    False,
+                    "boilerplate",
+                    f"one of {len(kept)} link-like lines in a row",
+                )
+        run = []
 
 
 def _middle(body: Sequence[_Draft]) -> None:
