@@ -161,3 +161,32 @@ def test_html_page_main_content_and_metadata() -> None:
     assert cleaned.source == "Example Gazette"
     assert cleaned.author == "Maria Lopez"
     assert cleaned.date_source == "html-meta" and cleaned.date is not None and cleaned.date.year == 2024
+
+
+def test_comment_thread_after_the_article_goes() -> None:
+    thread = [
+        "3 responses to “Bridge closed after cracks found”",
+        "Jane Doe on March 12, 2024 at 5:12 pm said:",
+        "I drive over that bridge every day and I had noticed the cracks for months before anyone did anything.",
+        "Tom Reed on March 12, 2024 at 6:40 pm said:",
+        "The council should have acted years ago, and now all of us who commute will pay for the delay.",
+    ]
+    kept, dropped = clean_text("\n".join([*ARTICLE, *thread]))
+    assert kept == ARTICLE
+    assert set(thread) <= set(dropped)
+
+
+def test_table_of_figures_inside_an_article_stays() -> None:
+    table = ["Team", "Wins", "Losses", "Eagles", "12", "4", "Hawks", "9", "7"]
+    kept, _ = clean_text("\n".join([ARTICLE[0], *table, ARTICLE[1], ARTICLE[2]]))
+    assert kept == [ARTICLE[0], *table, ARTICLE[1], ARTICLE[2]]
+
+
+def test_pages_in_other_languages_keep_their_prose() -> None:
+    russian = [
+        "Городской совет во вторник проголосовал за закрытие старого моста после того, как инженеры нашли трещины.",
+        "По словам чиновников, ремонт займёт не менее шести месяцев и обойдётся примерно в четыре миллиона.",
+        "Жители, которые живут рядом с мостом, говорят, что годами жаловались на шум и вибрацию.",
+    ]
+    kept, dropped = clean_text("\n".join(["Главная", "Новости", "Спорт", *russian, "Поделиться"]))
+    assert kept == russian

@@ -83,16 +83,17 @@ def _first_sentence(paragraphs: Sequence[str]) -> str:
 
 
 def _title(document: RawDocument, decisions: Sequence[LineDecision], page: PageMetadata,
-           paragraphs: Sequence[str]) -> str:  # fmt: skip
+           paragraphs: Sequence[str]) -> tuple[str, bool]:  # fmt: skip
+    """The title, and whether it was given (hints, page metadata, a title line) rather than made."""
     if document.hints.title:
-        return document.hints.title
+        return document.hints.title, True
     if page.title:
-        return page.title
+        return page.title, True
     for decision in decisions:
         if decision.role == "title":
-            return " ".join(decision.text.split())
+            return " ".join(decision.text.split()), True
     sentence = _first_sentence(paragraphs)
-    return headline_from_sentence(sentence) if sentence else "Untitled"
+    return (headline_from_sentence(sentence) if sentence else "Untitled"), False
 
 
 def _date(document: RawDocument, decisions: Sequence[LineDecision], page: PageMetadata):  # type: ignore[no-untyped-def]
@@ -145,8 +146,9 @@ def clean_document(document: RawDocument, context: CleaningContext | None = None
     lines, find_block = _document_lines(document)
     decisions = classify_lines(lines, lambda line: context.template_count(key, line), find_block)
     page = page_metadata(document.content) if document.kind == "html" else PageMetadata()
-    title = _title(document, decisions, page, [d.text for d in decisions if d.keep])
-    decisions = _without_repeated_title(decisions, title)
+    title, given = _title(document, decisions, page, [d.text for d in decisions if d.keep])
+    if given:
+        decisions = _without_repeated_title(decisions, title)
     paragraphs = _paragraphs(decisions)
     date, date_source = _date(document, decisions, page)
     return CleanDocument(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,6 @@ class Family:
         cues = "|".join(f"(?P<c{i}>{p.pattern})" for i, p in enumerate(self.cues))
         object.__setattr__(self, "cue_pattern", re.compile(cues, re.IGNORECASE) if cues else None)
         object.__setattr__(self, "any_cue", _combine([p.pattern for p in self.cues]))
-
-    def matches_label(self, line: str, prose: bool) -> bool:
-        """Whether a short line matches one of the family's labels."""
-        pattern = self.whole_line_label if prose else self.any_label
-        return bool(pattern and pattern.search(line))
 
     def cue_count(self, line: str) -> int:
         """How many different cues of the family a line carries."""
@@ -217,10 +213,13 @@ FAMILIES: tuple[Family, ...] = (
         _patterns(
             r"^\W*\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s+[A-Z]{2,5})?\W*$",
             r"^\W*(published|updated|posted|last (updated|modified)|first published|created)\b.{0,60}\d",
-            r"^\W*\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?) ago\W*$",
-            r"^\W*(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\d{1,2}\s+[a-z]{3,9}\.?\s+\d{4}",
-            r"^\W*([a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[a-z]{3,9}\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2})"
-            r"([\sT,|·-]+\d{1,2}[:.]\d{2}.*)?\W*$",
+            r"^\W*\d+ (seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?) ago"
+            r"(,?\s+at\s+\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?)?\W*$",
+            r"^\W*(yesterday|today),?\s+(at\s+)?\d{1,2}[:.]\d{2}",
+            r"^\W*((mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+            r"([a-z]{3,9}\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(st|nd|rd|th)?\s+[a-z]{3,9}\.?,?\s+\d{4}"
+            r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})"
+            r"((\s+at|,|\s*[|·–-])?\s*\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s+[A-Z]{2,5})?)?\W*$",
         ),
     ),
     Family(
@@ -242,6 +241,10 @@ FAMILIES: tuple[Family, ...] = (
             r"\bcomments? (are|is) (closed|disabled)\b",
             r"\bjoin the (conversation|discussion|debate)\b",
             r"\b(be the first to comment|log in to comment)\b",
+            r"^.{0,40}\bon\s.{3,30}\d{4},?\s+at\s+\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*((said|says|wrote|commented)\s*)?"
+            r":?\s*$",
+            r"^\W*\d+\s+(responses?|comments?|replies|thoughts)\s+(to|on)\b.{0,120}$",
+            r"\b(comments? feed|feed for comments|in reply to|reply to this comment)\b",
         ),
         opens_tail_section=True,
     ),
@@ -252,16 +255,24 @@ FAMILY_BY_NAME = {family.name: family for family in FAMILIES}
 LABEL_MAX_WORDS = 14
 
 
+_LABELS_ANY = tuple((family, family.any_label) for family in FAMILIES if family.any_label)
+_LABELS_WHOLE_LINE = tuple(
+    (family, family.whole_line_label) for family in FAMILIES if family.whole_line_label
+)
+
+
+@lru_cache(maxsize=65536)
 def match_family(line: str, words: int, prose: bool = False) -> Family | None:
     """The boilerplate family a line belongs to, or None.
 
     Short lines need one label pattern; long lines need several distinct cues of one family.
     A line shaped like a sentence of prose ("The firm will sign up 500 customers.") only matches
-    labels that describe the whole line, so a word in passing never condemns it.
+    labels that describe the whole line, so a word in passing never condemns it. Results are
+    cached: menus and footers repeat across a site's pages.
     """
     if words <= LABEL_MAX_WORDS:
-        for family in FAMILIES:
-            if family.matches_label(line, prose):
+        for family, pattern in _LABELS_WHOLE_LINE if prose else _LABELS_ANY:
+            if pattern.search(line):
                 return family
     if words > 6:
         for family in FAMILIES:

@@ -306,21 +306,44 @@ def _outside(lines: Sequence[_Draft], where: str) -> None:
             draft.keep, draft.role, draft.reason = False, "boilerplate", where
 
 
-def _tail_sections(body: Sequence[_Draft]) -> None:
-    """A late "Related"/"Comments"/"Disclaimer" heading ends the article, even if prose follows."""
+_STAMPED_ITEM_FAMILIES = frozenset({"timestamp", "comments"})
+
+
+def _tail_start(body: Sequence[_Draft]) -> int | None:
+    """Where the article gives way to page furniture, if it does inside the text block.
+
+    Either a late section heading ("Related Posts", "Comments", "Disclaimer"), or the first of
+    several time stamps late in the block: comments and teaser lists stamp every item, an
+    article's text does not.
+    """
     words = [d.shape.words if d.keep else 0 for d in body]
     total = sum(words) or 1
     seen = 0
-    for index, heading in enumerate(body):
+    stamps: list[int] = []
+    for index, line in enumerate(body):
         seen += words[index]
-        family = heading.family
-        if family is None or not family.opens_tail_section or heading.shape.words > 4 or seen < 0.6 * total:
+        family = line.family
+        if family is None or seen < 0.5 * total:
             continue
-        for draft in body[index + 1 :]:
-            if draft.keep:
-                draft.keep, draft.role = False, "boilerplate"
-                draft.reason = f"under a '{heading.text.strip()[:30]}' heading at the end"
+        if family.opens_tail_section and line.shape.words <= 4 and seen >= 0.6 * total:
+            return index
+        if family.name in _STAMPED_ITEM_FAMILIES:
+            stamps.append(index)
+            if len(stamps) >= 2:
+                return stamps[0]
+    return None
+
+
+def _tail_sections(body: Sequence[_Draft]) -> None:
+    """Drop what follows the point where the article gives way to page furniture."""
+    start = _tail_start(body)
+    if start is None:
         return
+    heading = body[start].text.strip()[:30]
+    for draft in body[start + 1 :]:
+        if draft.keep:
+            draft.keep, draft.role = False, "boilerplate"
+            draft.reason = f"after '{heading}', where the article ends"
 
 
 _CAPITALISED_WORD = re.compile(r"^[^\W\d_]")
@@ -329,7 +352,7 @@ LABEL_RUN = 3
 
 def _label_like(draft: _Draft) -> bool:
     """A short line of capitalised words: a menu entry, section name or linked headline."""
-    if draft.shape.prose or draft.shape.terminal:
+    if draft.shape.prose or draft.shape.terminal or any(c.isdigit() for c in draft.text):
         return False
     words = [w for w in draft.text.split() if _CAPITALISED_WORD.match(w)]
     if not words:
@@ -338,24 +361,31 @@ def _label_like(draft: _Draft) -> bool:
     return capitalised / len(words) >= 0.6
 
 
+def _figure_like(draft: _Draft) -> bool:
+    """A short line of figures (a count, a score, a table cell)."""
+    return draft.shape.words <= 4 and any(c.isdigit() for c in draft.text) and not draft.shape.terminal
+
+
 def _label_runs(body: Sequence[_Draft]) -> None:
-    """Several label-like lines in a row inside the text block are a list of links, not the article."""
+    """Several label-like lines in a row are a list of links or a menu, not the article.
+
+    A few lines of figures may sit among them (counts beside menu entries), but labels mixed
+    with many figures are a table, which stays.
+    """
     run: list[_Draft] = []
     for draft in [*body, None]:
-        if draft is not None and draft.keep and _label_like(draft):
-            run.append(draft)
-            continue
-        if draft is not None and not draft.keep and draft.role == "boilerplate" and run:
-            run.append(draft)
-            continue
-        kept = [d for d in run if d.keep]
-        if len(kept) >= LABEL_RUN:
-            for item in kept:
-                item.keep, item.role, item.reason = (
-                    False,
-                    "boilerplate",
-                    f"one of {len(kept)} link-like lines in a row",
-                )
+        if draft is not None:
+            inside_run = bool(run) and not draft.keep and draft.role == "boilerplate"
+            if inside_run or (draft.keep and (_label_like(draft) or _figure_like(draft))):
+                run.append(draft)
+                continue
+        labels = [d for d in run if d.keep and _label_like(d)]
+        figures = [d for d in run if d.keep and _figure_like(d)]
+        # Figures interleaved with the labels make a table (names and scores), which stays.
+        if len(labels) >= LABEL_RUN and len(figures) * 3 <= len(labels):
+            for item in labels + figures:
+                item.keep, item.role = False, "boilerplate"
+                item.reason = f"one of {len(labels)} link-like lines in a row"
         run = []
 
 
