@@ -11,12 +11,16 @@ from datetime import datetime, tzinfo
 
 from generator.config import SiteConfig
 from generator.model import Article
-from generator.slugs import slugify
+from generator.slugs import is_safe_slug, slugify
 
 
 def article_path(article: Article) -> str:
     """`articles/YYYY/MM/<slug>/`, from the article's canonical path."""
-    return f"articles/{article.path.removesuffix('.md')}/"
+    # The content stage already makes safe paths; re-slugging any odd segment keeps a hand-made
+    # Article (with `..` or spaces in its path) from writing outside the site folder.
+    segments = article.path.removesuffix(".md").split("/")
+    safe = [part if is_safe_slug(part) or part.isdigit() else slugify(part) for part in segments if part]
+    return "articles/" + "/".join(safe or [slugify(article.slug or article.title)]) + "/"
 
 
 def event_path(slug: str) -> str:
