@@ -17,10 +17,12 @@ import json
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.clean import build_context, clean_document
 from generator.clean.families import match_family
+from generator.clean.html import main_content_lines
 from generator.model import Hints, RawDocument
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -51,6 +53,19 @@ def score(predicted: dict[str, str], truth: dict[str, str]) -> tuple[float, floa
     p = sum(precisions) / len(precisions) if precisions else 0.0
     r = sum(recalls) / len(recalls) if recalls else 0.0
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def baselines(kind: str) -> dict[str, Callable[[str], str]]:
+    """Reference methods scored in the same run: what keeping everything, a length rule, or the
+    HTML extractor we build on score alone."""
+    if kind == "text":
+        return {
+            "keep everything": lambda text: text,
+            "keep lines of 10+ words": lambda text: "\n".join(
+                line for line in text.splitlines() if len(_TOKEN.findall(line)) >= 10
+            ),
+        }
+    return {"trafilatura alone (same settings)": lambda html: "\n".join(main_content_lines(html))}
 
 
 def load(dataset: Path, kind: str) -> tuple[list[RawDocument], dict[str, str]]:
@@ -98,9 +113,14 @@ def main() -> None:
     predicted = {
         doc.key: "\n".join(([doc.title] if args.with_title else []) + list(doc.paragraphs)) for doc in cleaned
     }
+    print(f"{args.input}: {len(documents)} documents")
+    for name, baseline in baselines(args.input).items():
+        bp, br, bf = score({d.path: baseline(d.content) for d in documents}, truth)
+        print(f"  {name:<34} P {bp:.4f}  R {br:.4f}  F1 {bf:.4f}")
     p, r, f = score(predicted, truth)
-    print(f"{args.input}: {len(documents)} documents  P {p:.4f}  R {r:.4f}  F1 {f:.4f}  "
-          f"{len(documents) / seconds:.0f} documents/s")  # fmt: skip
+    print(
+        f"  {'broadsheet':<34} P {p:.4f}  R {r:.4f}  F1 {f:.4f}  {len(documents) / seconds:.0f} documents/s"
+    )
     if args.show:
         worst = sorted(truth, key=lambda k: score({k: predicted[k]}, {k: truth[k]})[2])[: args.show]
         for key in worst:

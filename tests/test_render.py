@@ -1,0 +1,354 @@
+"""The render stage: a small hand-made site, rendered into a temp folder and checked file by file."""
+
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+
+from generator.config import SiteConfig
+from generator.model import Article, Event, Quote, SiteContent
+from generator.render import RenderReport, render_site
+
+REPO = Path(__file__).resolve().parent.parent
+THEME = REPO / "themes" / "default"
+BASE_URL = "https://example.org/broadsheet/"
+BASE_PATH = "/broadsheet/"
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
+)
+HOSTILE_TITLE = 'Minister <script>alert("title")</script> resigns'
+HOSTILE_BODY = 'First paragraph.\n\n<script>alert("body")</script>\n\n<img src=x onerror="alert(1)">\n'
+
+
+def _article(path: str, title: str, day: datetime, **fields: object) -> Article:
+    values: dict[str, object] = {
+        "path": path,
+        "slug": path.rsplit("/", 1)[-1].removesuffix(".md"),
+        "title": title,
+        "date": day,
+        "date_source": "given",
+        "summary": f"Summary of {title}.",
+        "body": f"Body of the report.\n\nSecond paragraph about {title}.\n",
+    }
+    values.update(fields)
+    return Article(**values)  # type: ignore[arg-type]
+
+
+def make_content() -> SiteContent:
+    """Four articles in two events, with hostile text and non-ASCII names."""
+    a1 = _article(
+        "2025/04/talks-open.md", "Talks open in Geneva", datetime(2025, 4, 18, 9, tzinfo=UTC),
+        source="Daily Planet", author="Lois Lane", url="https://planet.example/talks",
+        tags=("diplomacy", "Genève"), people=("Zoë Ñandú",), organizations=("UN",), places=("Geneva",),
+        quotes=(Quote("We are hopeful.", "Zoë Ñandú"), Quote("No comment.")), event="geneva-talks",
+    )  # fmt: skip
+    a2 = _article(
+        "2025/04/talks-stall.md", "Talks stall on day two", datetime(2025, 4, 19, 23, 30, tzinfo=UTC),
+        source="Le Monde Diplomatique", url="http://lemonde.example/stall", tags=("diplomacy",),
+        people=("Zoë Ñandú", "東京"), event="geneva-talks",
+    )  # fmt: skip
+    a3 = _article(
+        "2025/05/minister-resigns.md", HOSTILE_TITLE, datetime(2025, 5, 2, 12, tzinfo=UTC),
+        source="<b>Evil</b> News", url="javascript:alert(document.cookie)", body=HOSTILE_BODY,
+        tags=("<script>",), summary="He left <script>alert('summary')</script> today.", event="resignation",
+    )  # fmt: skip
+    a4 = _article(
+        "2025/05/minister-replaced.md", "Minister replaced", datetime(2025, 5, 3, 8, tzinfo=UTC),
+        source="Daily Planet", event="resignation",
+    )  # fmt: skip
+    talks = Event("geneva-talks", "Geneva talks", (a1, a2), ("Talks opened.", "Then they stalled."))
+    resignation = Event("resignation", "Minister <script>x</script> resigns", (a3, a4), ("He resigned.",))
+    return SiteContent(articles=(a4, a3, a2, a1), events=(resignation, talks))
+
+
+def make_config(**changes: object) -> SiteConfig:
+    """The test site's settings: under a sub-path, so that base-path mistakes show."""
+    return dataclasses.replace(SiteConfig(), base_url=BASE_URL, title="Test Sheet", **changes)  # type: ignore[arg-type]
+
+
+class _Collector(HTMLParser):
+    """Every start tag with its attributes, and the text inside <script> elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.script_text.append(data)
+
+
+def parse(path: Path) -> _Collector:
+    collector = _Collector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def site_file(site: Path, url: str) -> Path:
+    """The output file a root-relative or absolute site URL points at."""
+    path = urlsplit(url).path
+    assert path.startswith(BASE_PATH), f"{url} is not under the base path"
+    relative = path[len(BASE_PATH) :]
+    if relative == "" or relative.endswith("/"):
+        relative += "index.html"
+    return site / relative
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts)
+
+
+def all_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RenderReport]:
+    out = tmp_path_factory.mktemp("site")
+    report = render_site(make_content(), make_config(), [THEME], out)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def site(rendered: tuple[Path, RenderReport]) -> Path:
+    return rendered[0]
+
+
+def test_the_documented_layout_is_written(site: Path) -> None:
+    expected = [
+        "index.html", "404.html", "search/index.html", "sitemap.xml", "robots.txt", ".nojekyll",
+        "feed.xml", "atom.xml", "static/css/site.css", "static/js/search.js",
+        "events/geneva-talks/index.html", "events/geneva-talks/feed.xml", "events/resignation/index.html",
+        "articles/2025/04/talks-open/index.html", "articles/2025/05/minister-resigns/index.html",
+        "archive/index.html", "archive/2025/04/index.html", "archive/2025/04/18/index.html",
+        "sources/index.html", "sources/daily-planet/index.html", "tags/index.html", "tags/diplomacy/index.html",
+        "tags/geneve/index.html", "people/index.html", "people/zoe-nandu/index.html", "pagefind/pagefind.js",
+    ]  # fmt: skip
+    missing = [name for name in expected if not (site / name).is_file()]
+    assert missing == []
+
+
+def test_report_lists_exactly_the_files_written(rendered: tuple[Path, RenderReport]) -> None:
+    site, report = rendered
+    on_disk = sorted(all_files(site))
+    assert list(report.files) == on_disk
+    assert report.pages == len([f for f in on_disk if f.endswith(".html") and not f.startswith("pagefind/")])
+
+
+def test_every_internal_link_resolves_to_a_written_file(site: Path) -> None:
+    broken: list[str] = []
+    checked = 0
+    for page in html_pages(site):
+        for tag, attrs in parse(page).tags:
+            for name in ("href", "src", "action"):
+                value = attrs.get(name)
+                if not value or value.startswith(("#", "mailto:")):
+                    continue
+                parts = urlsplit(value)
+                if parts.scheme in ("http", "https") and parts.netloc != "example.org":
+                    continue  # the original reports, outside the site
+                checked += 1
+                if parts.scheme == "" and not value.startswith(BASE_PATH):
+                    broken.append(f"{page.relative_to(site)}: <{tag} {name}={value}> is not root-relative")
+                elif not site_file(site, value).is_file():
+                    broken.append(f"{page.relative_to(site)}: <{tag} {name}={value}> has no file")
+    assert checked > 100
+    assert broken == []
+
+
+def test_every_page_has_the_head_a_browser_and_a_crawler_need(site: Path) -> None:
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("<!doctype html>"), page
+        tags = parse(page).tags
+        metas = [attrs for tag, attrs in tags if tag == "meta"]
+        links = [attrs for tag, attrs in tags if tag == "link"]
+        assert ("html", {"lang": "en"}) in tags
+        assert any(
+            m.get("http-equiv") == "Content-Security-Policy" and m.get("content") == CSP for m in metas
+        )
+        assert any("charset" in m for m in metas) and any(m.get("name") == "viewport" for m in metas)
+        assert any(m.get("name") == "description" and m.get("content") for m in metas)
+        canonical = [link["href"] for link in links if link.get("rel") == "canonical"]
+        assert len(canonical) == 1 and str(canonical[0]).startswith(BASE_URL)
+        types = {link.get("type") for link in links if link.get("rel") == "alternate"}
+        assert {"application/rss+xml", "application/atom+xml"} <= types
+        names = {tag for tag, _ in tags}
+        assert {"header", "nav", "main", "footer", "title"} <= names
+        assert any(tag == "a" and a.get("href") == "#content" for tag, a in tags)
+        assert any(tag == "form" and a.get("role") == "search" for tag, a in tags)
+        # The CSP forbids inline script and inline style: the theme must not rely on them.
+        assert all(a.get("src") for tag, a in tags if tag == "script")
+        assert not any("style" in a or any(k.startswith("on") for k in a) for _, a in tags)
+
+
+def test_hostile_text_is_escaped_and_unsafe_urls_are_not_links(site: Path) -> None:
+    for page in html_pages(site):
+        collected = parse(page)
+        assert collected.script_text == [], page
+        assert [a["src"] for t, a in collected.tags if t == "script"] in (
+            [],
+            [f"{BASE_PATH}static/js/search.js"],
+        )
+        assert not any(t == "img" for t, _ in collected.tags)
+        for _, attrs in collected.tags:
+            for value in attrs.values():
+                assert not (value or "").strip().lower().startswith("javascript:"), page
+    article = (site / "articles/2025/05/minister-resigns/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in article
+    assert "<script>alert" not in article
+    assert "javascript:alert(document.cookie)" in article  # shown as text, so a reader can see it
+    for feed in ("feed.xml", "atom.xml"):
+        hrefs = _hrefs_in_feed_html(site / feed)
+        assert "https://planet.example/talks" in hrefs
+        assert not any(href.lower().startswith("javascript:") for href in hrefs)
+
+
+def _hrefs_in_feed_html(path: Path) -> list[str]:
+    """The links inside the HTML descriptions of a feed's items, read raw (feedparser would sanitise)."""
+    hrefs: list[str] = []
+    for element in ET.parse(path).getroot().iter():
+        if element.tag.rsplit("}", 1)[-1] in ("description", "summary") and element.text:
+            collector = _Collector()
+            collector.feed(element.text)
+            hrefs += [str(a.get("href")) for tag, a in collector.tags if tag == "a"]
+    return hrefs
+
+
+def test_original_report_is_linked_only_for_http_urls(site: Path) -> None:
+    hrefs = [
+        a.get("href") for t, a in parse(site / "articles/2025/04/talks-open/index.html").tags if t == "a"
+    ]
+    assert "https://planet.example/talks" in hrefs
+    assert f"{BASE_PATH}events/geneva-talks/" in hrefs
+    assert f"{BASE_PATH}people/zoe-nandu/" in hrefs
+
+
+@pytest.mark.parametrize("feed_name", ["feed.xml", "atom.xml", "events/geneva-talks/feed.xml"])
+def test_feeds_parse_and_point_at_generated_pages(site: Path, feed_name: str) -> None:
+    parsed = feedparser.parse((site / feed_name).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    self_links = [link["href"] for link in parsed.feed.links if link.get("rel") == "self"]
+    assert self_links == [BASE_URL + feed_name]
+    expected_count = 2 if feed_name.startswith("events/") else 4
+    assert len(parsed.entries) == expected_count
+    ids = [entry.id for entry in parsed.entries]
+    assert len(set(ids)) == len(ids)
+    for entry in parsed.entries:
+        assert site_file(site, entry.link).is_file()
+        assert entry.id == entry.link
+        assert entry.published_parsed is not None
+    dates = [entry.published_parsed for entry in parsed.entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_rss_has_the_channel_fields_and_content_dates(site: Path) -> None:
+    channel = ET.parse(site / "feed.xml").getroot().find("channel")
+    assert channel is not None
+    for name in ("title", "link", "description", "language", "lastBuildDate"):
+        assert channel.findtext(name), name
+    # The newest article, not the clock, dates the feed.
+    assert channel.findtext("lastBuildDate") == "Sat, 03 May 2025 08:00:00 GMT"
+    guids = channel.findall("item/guid")
+    assert {g.get("isPermaLink") for g in guids} == {"true"}
+    atom = ET.parse(site / "atom.xml").getroot()
+    assert atom.findtext("{http://www.w3.org/2005/Atom}updated") == "2025-05-03T08:00:00Z"
+
+
+def test_feeds_keep_only_the_newest_items(tmp_path: Path) -> None:
+    render_site(make_content(), make_config(feed_items=2), [THEME], tmp_path, search=False)
+    parsed = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+    assert [e.title for e in parsed.entries] == ["Minister replaced", HOSTILE_TITLE]
+
+
+def test_sitemap_and_robots_use_absolute_urls(site: Path) -> None:
+    root = ET.parse(site / "sitemap.xml").getroot()
+    locs = [loc.text or "" for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert f"{BASE_URL}events/geneva-talks/" in locs and BASE_URL in locs
+    assert all(site_file(site, loc).is_file() for loc in locs)
+    assert not any(loc.endswith("404.html") for loc in locs)
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_only_article_pages_are_indexed_for_search(site: Path) -> None:
+    for page in html_pages(site):
+        indexed = any("data-pagefind-body" in a for _, a in parse(page).tags)
+        is_article = page.relative_to(site).parts[0] == "articles"
+        assert indexed == is_article, page
+    metas = {
+        str(a["data-pagefind-meta"]).split(":")[0]
+        for _, a in parse(site / "articles/2025/04/talks-open/index.html").tags
+        if a.get("data-pagefind-meta")
+    }
+    assert {"title", "date", "source", "event", "month"} <= metas
+    search = [a for t, a in parse(site / "search/index.html").tags if t == "script"]
+    assert search == [{"type": "module", "src": f"{BASE_PATH}static/js/search.js"}]
+
+
+def test_dates_are_shown_in_the_site_time_zone(tmp_path: Path) -> None:
+    render_site(make_content(), make_config(timezone="Asia/Tokyo"), [THEME], tmp_path, search=False)
+    # 23:30 UTC on 19 April is already 20 April in Tokyo.
+    assert (tmp_path / "archive/2025/04/20/index.html").is_file()
+    event = (tmp_path / "events/geneva-talks/index.html").read_text(encoding="utf-8")
+    assert "18–20 April 2025" in event and "20 April 2025" in event
+
+
+def test_home_page_is_limited_and_lists_events_newest_first(tmp_path: Path) -> None:
+    render_site(make_content(), make_config(home_events=1), [THEME], tmp_path, search=False)
+    home = parse(tmp_path / "index.html")
+    event_links = [a["href"] for t, a in home.tags if t == "a" and "/events/" in str(a.get("href"))]
+    assert event_links == [f"{BASE_PATH}events/resignation/"]
+
+
+def test_an_earlier_theme_folder_overrides_templates_and_static_files(tmp_path: Path) -> None:
+    user = tmp_path / "user"
+    (user / "templates").mkdir(parents=True)
+    (user / "static" / "css").mkdir(parents=True)
+    (user / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Lost at sea</h1>{% endblock %}', encoding="utf-8"
+    )
+    (user / "static" / "css" / "site.css").write_text("body { color: red; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    render_site(make_content(), make_config(), [user, THEME], out, search=False)
+    assert "Lost at sea" in (out / "404.html").read_text(encoding="utf-8")
+    assert (out / "static/css/site.css").read_text(encoding="utf-8") == "body { color: red; }\n"
+    assert (out / "static/js/search.js").is_file()  # still from the default theme
+
+
+def test_an_empty_site_still_renders(tmp_path: Path) -> None:
+    report = render_site(SiteContent((), ()), make_config(), [THEME], tmp_path, search=False)
+    assert "index.html" in report.files and "feed.xml" in report.files
+    assert not feedparser.parse((tmp_path / "feed.xml").read_bytes()).bozo
+
+
+def test_two_renders_are_byte_identical_including_the_search_index(site: Path, tmp_path: Path) -> None:
+    render_site(make_content(), make_config(), [THEME], tmp_path)
+    first, second = all_files(site), all_files(tmp_path)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_hand_made_path_cannot_escape_the_site(tmp_path: Path) -> None:
+    evil = _article("../../outside.md", "Escape", datetime(2025, 4, 1, tzinfo=UTC) + timedelta(hours=1))
+    out = tmp_path / "out"
+    report = render_site(SiteContent((evil,), ()), make_config(), [THEME], out, search=False)
+    assert not (tmp_path / "outside").exists()
+    assert all(not name.startswith("..") and "/../" not in name for name in report.files)
