@@ -193,7 +193,11 @@ def test_pages_in_other_languages_keep_their_prose() -> None:
 
 
 def test_site_name_repeated_on_every_page_is_not_the_title() -> None:
-    headlines = ["Bridge closed after cracks found", "Harbour reopens after repairs", "Council approves budget"]
+    headlines = [
+        "Bridge closed after cracks found",
+        "Harbour reopens after repairs",
+        "Council approves budget",
+    ]
     documents = [
         RawDocument(path=f"{i}.txt", kind="text", content="\n".join(["Example Gazette", headline, *ARTICLE]),
                     content_hash=str(i), hints=Hints(source="Example Gazette"))

@@ -47,7 +47,7 @@ def make_content() -> SiteContent:
     a1 = _article(
         "2025/04/talks-open.md", "Talks open in Geneva", datetime(2025, 4, 18, 9, tzinfo=UTC),
         source="Daily Planet", author="Lois Lane", url="https://planet.example/talks",
-        tags=("diplomacy", "Genève"), people=("Zoë Ñandú",), organizations=("UN",), places=("Geneva",),
+        tags=("diplomacy", "Genève", "GENEVE"), people=("Zoë Ñandú",), organizations=("UN",), places=("Geneva",),
         quotes=(Quote("We are hopeful.", "Zoë Ñandú"), Quote("No comment.")), event="geneva-talks",
     )  # fmt: skip
     a2 = _article(
@@ -352,3 +352,18 @@ def test_a_hand_made_path_cannot_escape_the_site(tmp_path: Path) -> None:
     report = render_site(SiteContent((evil,), ()), make_config(), [THEME], out, search=False)
     assert not (tmp_path / "outside").exists()
     assert all(not name.startswith("..") and "/../" not in name for name in report.files)
+
+
+def test_spellings_that_share_a_slug_share_one_page_listing_each_article_once(site: Path) -> None:
+    page = parse(site / "tags/geneve/index.html")
+    article_links = [a["href"] for t, a in page.tags if t == "a" and "/articles/" in str(a.get("href"))]
+    assert article_links == [f"{BASE_PATH}articles/2025/04/talks-open/"]
+
+
+def test_naive_dates_are_read_as_site_time(tmp_path: Path) -> None:
+    naive = _article("2025/04/late.md", "Late", datetime(2025, 4, 19, 23, 30))
+    render_site(
+        SiteContent((naive,), ()), make_config(timezone="Asia/Tokyo"), [THEME], tmp_path, search=False
+    )
+    assert (tmp_path / "archive/2025/04/19/index.html").is_file()
+    assert "Sat, 19 Apr 2025 14:30:00 GMT" in (tmp_path / "feed.xml").read_text(encoding="utf-8")

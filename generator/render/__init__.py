@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from generator.config import SiteConfig
-from generator.model import SiteContent
+from generator.model import Article, SiteContent
 from generator.render import urls
 from generator.render.feeds import atom_feed, rss_feed
 from generator.render.pages import build_index, make_environment, render_page, site_pages
@@ -46,6 +47,20 @@ def copy_static(theme_dirs: Sequence[Path], out_dir: Path) -> list[str]:
     return sorted(written)
 
 
+def with_aware_dates(content: SiteContent, zone: ZoneInfo) -> SiteContent:
+    """Read any naive article date as site time, so output never depends on the build machine's zone."""
+
+    def fix(article: Article) -> Article:
+        return article if article.date.tzinfo else replace(article, date=article.date.replace(tzinfo=zone))
+
+    if all(a.date.tzinfo for a in content.articles) and all(
+        a.date.tzinfo for e in content.events for a in e.articles
+    ):
+        return content
+    events = tuple(replace(e, articles=tuple(fix(a) for a in e.articles)) for e in content.events)
+    return SiteContent(articles=tuple(fix(a) for a in content.articles), events=events)
+
+
 def _write(out_dir: Path, relative: str, data: bytes | str) -> str:
     target = out_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -55,7 +70,8 @@ def _write(out_dir: Path, relative: str, data: bytes | str) -> str:
 
 def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path], out_dir: Path,
                 search: bool = True) -> RenderReport:  # fmt: skip
-    """Write the whole static site into `out_dir`."""
+    """Write the whole static site into `out_dir`; `search=False` skips the Pagefind index."""
+    content = with_aware_dates(content, config.zone)
     env = make_environment(theme_dirs, config)
     index = build_index(content, config)
     files = copy_static(theme_dirs, out_dir)

@@ -75,16 +75,16 @@ def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
             path = urls.source_path(article.source)
             index.by_source[path].append(article)
             index.source_names.setdefault(path, article.source)
+        # Two spellings of one tag share a slug: the article is listed once (a set, not a scan
+        # of the list, which was quadratic on large sites).
+        for path in dict.fromkeys(urls.tag_path(tag) for tag in article.tags):
+            index.by_tag[path].append(article)
         for tag in article.tags:
-            path = urls.tag_path(tag)
-            if article not in index.by_tag[path]:
-                index.by_tag[path].append(article)
-            index.tag_names.setdefault(path, tag)
+            index.tag_names.setdefault(urls.tag_path(tag), tag)
+        for path in dict.fromkeys(urls.person_path(person) for person in article.people):
+            index.by_person[path].append(article)
         for person in article.people:
-            path = urls.person_path(person)
-            if article not in index.by_person[path]:
-                index.by_person[path].append(article)
-            index.person_names.setdefault(path, person)
+            index.person_names.setdefault(urls.person_path(person), person)
         index.by_day[urls.day_path(article.date, config.zone)].append(article)
         index.by_month[urls.month_path(article.date, config.zone)].append(article)
     return index

@@ -106,8 +106,11 @@ async function runSearch() {
     return item;
   });
   list.replaceChildren(...items);
-  const count = Object.keys(filters).length ? results.length : search.results.length;
-  status.textContent = count === 0 ? "No articles match." : `${count} article${count === 1 ? "" : "s"} found.`;
+  const filtered = Object.keys(filters).length > 0;
+  const count = filtered ? results.length : search.results.length;
+  // With filters, matches are counted only until a page of them is found.
+  const more = filtered && count === 20 ? " or more" : "";
+  status.textContent = count === 0 ? "No articles match." : `${count}${more} article${count === 1 ? "" : "s"} found.`;
 }
 
 let timer = null;
