@@ -25,7 +25,7 @@ from generator.config import SiteConfig, load_config, normalise_base_url
 from generator.errors import BroadsheetError, InputError, StrictModeError
 from generator.ingest import inbox_files, read_document, read_sidecar
 from generator.model import CleanDocument, RawDocument
-from generator.pipeline import BuildReport, build
+from generator.pipeline import BuildReport, build, load_events
 from generator.serve import site_handler
 from generator.summarise import summarise
 
@@ -329,6 +329,45 @@ def explain_command(project: Path, path: Path) -> None:
             mark = click.style("keep", fg="green") if decision.keep else click.style("drop", fg="red")
             text = decision.text if len(decision.text) <= 90 else decision.text[:87] + "..."
             click.echo(f"{decision.number:>4} {mark} {decision.role:<11} {decision.reason:<38} | {text}")
+
+
+@cli.command("event")
+@_project_option
+@click.argument("slug", required=False)
+@click.option("--words", default=250, show_default=True, type=click.IntRange(20, 2000),
+              help="Length of the summary in words.")  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Readable text, or JSON.")  # fmt: skip
+@_handle_errors
+def event_command(project: Path, slug: str | None, words: int, output_format: str) -> None:
+    """List the events, or print one event's summary at a chosen length (from content/articles/)."""
+    config = load_config(project)
+    events = load_events(project, config, summary_words=words if slug else 60)
+    if slug is None:
+        for event in events:
+            start, end = event.start.date().isoformat(), event.end.date().isoformat()
+            record = {"slug": event.slug, "title": event.title, "articles": len(event.articles),
+                      "start": start, "end": end}  # fmt: skip
+            if output_format == "json":
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                span = f"{record['start']}..{record['end']}, {len(event.articles)} articles"
+                click.echo(f"{event.slug}  ({span})  {event.title}")
+        return
+    found = next((event for event in events if event.slug == slug), None)
+    if found is None:
+        raise InputError(slug, "no such event (run `broadsheet event` to list them)")
+    summary = " ".join(found.summary)
+    if output_format == "json":
+        record = {"slug": found.slug, "title": found.title, "sources": list(found.sources),
+                  "summary": summary, "words": len(summary.split())}  # fmt: skip
+        click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    click.echo(click.style(found.title, bold=True))
+    click.echo(f"{found.start.date().isoformat()} to {found.end.date().isoformat()}; sources: "
+               f"{', '.join(found.sources) or 'unknown'}")  # fmt: skip
+    click.echo("")
+    click.echo("\n".join(found.summary))
 
 
 def main() -> None:

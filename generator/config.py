@@ -26,6 +26,24 @@ class Paths:
 
 
 @dataclass(frozen=True)
+class LLMSettings:
+    """An optional OpenAI-compatible chat endpoint (llama.cpp, Ollama, ...) for summaries and titles.
+
+    Empty `endpoint` (the default) means the extractive summariser alone is used.
+    """
+
+    endpoint: str = ""
+    model: str = ""
+    api_key_env: str = ""
+    timeout: int = 60
+
+    @property
+    def enabled(self) -> bool:
+        """Whether an endpoint is configured."""
+        return bool(self.endpoint)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The validated settings of one site; see the README's settings table."""
 
@@ -41,6 +59,7 @@ class SiteConfig:
     home_events: int = 20
     event_window_days: int = 10
     paths: Paths = field(default_factory=Paths)
+    llm: LLMSettings = field(default_factory=LLMSettings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -95,6 +114,9 @@ def config_from_mapping(data: dict[str, Any]) -> SiteConfig:
         if key == "paths":
             values["paths"] = _paths_from_mapping(value)
             continue
+        if key == "llm":
+            values["llm"] = _llm_from_mapping(value)
+            continue
         expected = int if key in _INT_RANGES else str
         _check_type(key, value, expected)
         values[key] = value
@@ -116,6 +138,26 @@ def config_from_mapping(data: dict[str, Any]) -> SiteConfig:
     if not config.theme or "/" in config.theme or config.theme.startswith("."):
         raise ConfigError(f"theme: expected the name of a folder under themes/, got {config.theme!r}")
     return replace(config, base_url=normalise_base_url(config.base_url))
+
+
+def _llm_from_mapping(value: Any) -> LLMSettings:
+    if not isinstance(value, dict):
+        raise ConfigError(f"llm: expected a table, got {value!r}")
+    known = {f.name: f for f in fields(LLMSettings)}
+    for key, item in value.items():
+        if key not in known:
+            raise ConfigError(f"llm.{key}: unknown setting (known: {', '.join(sorted(known))})")
+        _check_type(f"llm.{key}", item, int if key == "timeout" else str)
+    settings = LLMSettings(**value)
+    if settings.endpoint:
+        normalise_base_url(settings.endpoint, "llm.endpoint")
+        if not settings.model:
+            raise ConfigError(
+                "llm.model: required when llm.endpoint is set (the model name the server expects)"
+            )
+    if not 1 <= settings.timeout <= 600:
+        raise ConfigError(f"llm.timeout: must be between 1 and 600 seconds, got {settings.timeout}")
+    return settings
 
 
 def _paths_from_mapping(value: Any) -> Paths:

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from generator.events import GroupingSettings, assign_events, build_events
 from generator.ingest import read_inbox
 from generator.model import Article, CleanDocument, Event, RawDocument, SiteContent
 from generator.render import render_site
-from generator.summarise import event_title, summarise, summarise_event
+from generator.summarise import summarise
+from generator.summarise.llm import LLMSummariser, Summariser, make_summariser
 from generator.summarise.text import stop_words
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -118,7 +119,11 @@ def clean_all(
 
 
 def digest_inbox(
-    root: Path, config: SiteConfig, report: BuildReport, progress: ProgressCallback = _no_progress
+    root: Path,
+    config: SiteConfig,
+    report: BuildReport,
+    summariser: Summariser,
+    progress: ProgressCallback = _no_progress,
 ) -> ArticleStore:
     """Ingest, clean, summarise and write every inbox file into the articles directory."""
     diagnostics = report.diagnostics
@@ -135,6 +140,10 @@ def digest_inbox(
     with _timed(report, "summarise+write"):
         for number, document in enumerate(cleaned, start=1):
             digest = summarise(document, config.summary_sentences)
+            if config.llm.enabled:
+                digest = replace(
+                    digest, summary=summariser.article_summary(document, config.summary_sentences)
+                )
             try:
                 outcome, relpath = store.write_digest(document, digest)
             except InputError as error:
@@ -180,22 +189,42 @@ def load_articles(store: ArticleStore, config: SiteConfig, diagnostics: Diagnost
     return articles
 
 
-def _event_summary(group: Sequence[Article]) -> tuple[str, ...]:
-    if len(group) == 1:
-        return (group[0].summary,) if group[0].summary else ()
-    return summarise_event(group, EVENT_SUMMARY_WORDS)
-
-
-def group_events(articles: list[Article], store: ArticleStore, config: SiteConfig) -> tuple[Event, ...]:
-    """Group articles into events and pin each unedited article to its event in front matter."""
+def group_events(
+    articles: list[Article],
+    store: ArticleStore | None,
+    config: SiteConfig,
+    summariser: Summariser,
+    summary_words: int = EVENT_SUMMARY_WORDS,
+) -> tuple[Event, ...]:
+    """Group articles into events; with a store, pin each unedited article to its event's slug."""
     settings = GroupingSettings(window_days=config.event_window_days)
     assignment = assign_events(articles, stop_words(), settings)
     pinned = []
     for article, slug in zip(articles, assignment, strict=True):
-        if article.event != slug and article.file is not None:
+        if store is not None and article.event != slug and article.file is not None:
             store.set_event(article.file, slug)
         pinned.append(replace(article, event=slug))
-    return build_events(pinned, assignment, event_title, _event_summary)
+    return build_events(
+        pinned,
+        assignment,
+        summariser.event_title,
+        lambda group: summariser.event_summary(group, summary_words),
+    )
+
+
+def summariser_for(root: Path, config: SiteConfig) -> Summariser:
+    """The configured summariser; LLM answers are cached under `.broadsheet/`."""
+    return make_summariser(config.llm, root / STATE_DIR / "llm-cache.json")
+
+
+def load_events(
+    root: Path, config: SiteConfig, summary_words: int = EVENT_SUMMARY_WORDS
+) -> tuple[Event, ...]:
+    """The events of the articles as they are now, without digesting the inbox or writing anything."""
+    store = ArticleStore(root / config.paths.articles, config.zone)
+    store.scan(display_prefix=config.paths.articles + "/")
+    articles = load_articles(store, config, Diagnostics())
+    return group_events(articles, None, config, summariser_for(root, config), summary_words)
 
 
 def theme_dirs(root: Path, config: SiteConfig) -> list[Path]:
@@ -268,11 +297,16 @@ def build(root: Path, config: SiteConfig, progress: ProgressCallback = _no_progr
     started = time.perf_counter()
     report = BuildReport()
     with project_lock(root):
-        store = digest_inbox(root, config, report, progress)
+        summariser = summariser_for(root, config)
+        store = digest_inbox(root, config, report, summariser, progress)
         with _timed(report, "load"):
             articles = load_articles(store, config, report.diagnostics)
         with _timed(report, "group"):
-            events = group_events(articles, store, config)
+            events = group_events(articles, store, config, summariser)
+        if isinstance(summariser, LLMSummariser):
+            summariser.save()
+        for message in summariser.warnings:
+            report.diagnostics.warn(message)
         articles = [a for e in events for a in e.articles]
         build_site(root, config, articles, events, report)
     report.articles = len(articles)

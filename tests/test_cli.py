@@ -111,3 +111,20 @@ def test_explain_of_unreadable_file_is_one_line_error(tmp_path: Path) -> None:
     result = run(tmp_path, "explain", str(bad))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"error: {bad.as_posix()}: empty file"]
+
+
+def test_event_lists_events_and_prints_a_summary_at_a_chosen_length(project: Path) -> None:
+    assert run(project, "build", "--quiet").returncode == 0
+    listing = run(project, "event", "--format", "json")
+    assert listing.returncode == 0, listing.stderr
+    events = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert sorted(e["articles"] for e in events) == [1, 2, 2]
+    pair = next(e for e in events if e["articles"] == 2)
+    for words in (60, 200):
+        shown = run(project, "event", pair["slug"], "--words", str(words), "--format", "json")
+        record = json.loads(shown.stdout)
+        assert record["slug"] == pair["slug"] and len(record["sources"]) >= 1
+        assert words * 0.5 <= record["words"] <= words * 1.15
+    missing = run(project, "event", "no-such-event")
+    assert missing.returncode == 1
+    assert missing.stderr.strip().startswith("error: no-such-event: no such event")

@@ -5,6 +5,7 @@ Runs on a plain CPU with shipped word lists only (`generator/data/`).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -17,6 +18,11 @@ from generator.summarise.sentences import split_sentences
 from generator.summarise.text import content_terms
 
 TITLE_MAX_WORDS = 14
+_DISAGREEMENT = re.compile(
+    r"\b(contradict\w*|den(y|ied|ies)|disput\w*|refut\w*|reject\w*|dismiss\w*|counter(ing|ed)|"
+    r"insist\w*|rival claims?|conflicting|while .{3,40} (say|says|said|claim\w*))\b",
+    re.IGNORECASE,
+)
 
 
 def summarise(doc: CleanDocument, sentences: int = 3) -> Digest:
@@ -51,7 +57,10 @@ def summarise_event(articles: Sequence[Article], words: int = 120) -> tuple[str,
         return ()
     titles = " ".join(a.title for a in ordered)
     scores = score_sentences(pool, titles)
-    chosen = select(pool, scores, words=words, redundancy=0.4, per_document_penalty=0.15)
+    # Where reports contradict each other ("denied", "disputed", "contradicting ... claim") the
+    # summary should say so; such sentences get a lift.
+    scores = [s + (0.5 if _DISAGREEMENT.search(c.text) else 0.0) for s, c in zip(scores, pool, strict=True)]
+    chosen = select(pool, scores, words=words, redundancy=0.4, per_document_penalty=0.3)
     return tuple(c.text for c in sorted(chosen, key=lambda c: (c.document, c.position)))
 
 
