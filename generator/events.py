@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from generator.model import Article, Event
 from generator.slugs import slugify
@@ -91,41 +91,55 @@ def cosine(a: Vector, b: Vector) -> float:
 @dataclass
 class _Cluster:
     slug: str
+    start: datetime
+    end: datetime
     members: list[int] = field(default_factory=list)
     total: Vector = field(default_factory=dict)
+    _centroid: Vector | None = None
 
-    def add(self, index: int, vector: Vector) -> None:
+    def add(self, index: int, vector: Vector, date: datetime) -> None:
         self.members.append(index)
+        self.start, self.end = min(self.start, date), max(self.end, date)
         for term, value in vector.items():
             self.total[term] = self.total.get(term, 0.0) + value
+        self._centroid = None
 
     def centroid(self) -> Vector:
-        return _normalised(self.total)
+        if self._centroid is None:
+            self._centroid = _normalised(self.total)
+        return self._centroid
 
 
 def assign_events(
     articles: Sequence[Article], stop_words: frozenset[str], settings: GroupingSettings = GroupingSettings()
 ) -> list[str]:
-    """Give every article an event slug (same order as `articles`)."""
+    """Give every article an event slug (same order as `articles`).
+
+    Articles are taken in date order and only events within the time window are candidates:
+    events that ended more than `window_days` before the current article leave the candidate
+    list for good, so the cost grows with the number of articles times the events of a window,
+    never with all pairs.
+    """
     order = sorted(range(len(articles)), key=lambda i: (articles[i].date, articles[i].path))
     vectors = tfidf_vectors([article_terms(a, stop_words, settings.entity_weight) for a in articles])
     clusters: dict[str, _Cluster] = {}
     for index in order:
-        pinned = articles[index].event
-        if pinned:
-            clusters.setdefault(pinned, _Cluster(pinned)).add(index, vectors[index])
+        article = articles[index]
+        if article.event:
+            cluster = clusters.setdefault(article.event, _Cluster(article.event, article.date, article.date))
+            cluster.add(index, vectors[index], article.date)
     window = timedelta(days=settings.window_days)
     used_slugs = set(clusters)
-    # Only events near in time can take an article, so the candidates are kept by date.
+    active = sorted(clusters.values(), key=lambda c: c.start)
     for index in order:
         article = articles[index]
         if article.event:
             continue
+        active = [c for c in active if c.end + window >= article.date]
         best: _Cluster | None = None
         best_score = settings.threshold
-        for cluster in clusters.values():
-            dates = [articles[m].date for m in cluster.members]
-            if article.date < min(dates) - window or article.date > max(dates) + window:
+        for cluster in active:
+            if article.date < cluster.start - window:
                 continue
             score = cosine(vectors[index], cluster.centroid())
             if score >= best_score:
@@ -133,8 +147,9 @@ def assign_events(
         if best is None:
             slug = _unique_slug(slugify(article.title, max_length=60, fallback_prefix="event"), used_slugs)
             used_slugs.add(slug)
-            best = clusters.setdefault(slug, _Cluster(slug))
-        best.add(index, vectors[index])
+            best = clusters.setdefault(slug, _Cluster(slug, article.date, article.date))
+            active.append(best)
+        best.add(index, vectors[index], article.date)
     assignment = [""] * len(articles)
     for cluster in clusters.values():
         for member in cluster.members:
