@@ -165,6 +165,35 @@ def _unique_slug(slug: str, used: set[str]) -> str:
     return candidate
 
 
+SHINGLE_WORDS = 5
+# Share of an article's word 5-grams found in an earlier one above which it is a copy of it:
+# syndicated copies differ only by a headline, a byline or a trimmed last paragraph.
+COPY_CONTAINMENT = 0.7
+
+
+def shingles(text: str) -> set[int]:
+    """Hashes of the word 5-grams of a text, lowercased."""
+    words = re.findall(r"\w+", text.lower())
+    return {hash(tuple(words[i : i + SHINGLE_WORDS])) for i in range(max(0, len(words) - SHINGLE_WORDS + 1))}
+
+
+def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:
+    """(copy, original) paths for articles whose text is mostly an earlier article's (date order)."""
+    copies: list[tuple[str, str]] = []
+    originals: list[tuple[Article, set[int]]] = []
+    for article in sorted(group, key=lambda a: (a.date, a.path)):
+        mine = shingles(article.body)
+        match = next(
+            (o for o, theirs in originals if mine and len(mine & theirs) >= COPY_CONTAINMENT * len(mine)),
+            None,
+        )
+        if match is None:
+            originals.append((article, mine))
+        else:
+            copies.append((article.path, match.path))
+    return tuple(copies)
+
+
 def build_events(
     articles: Sequence[Article],
     assignment: Sequence[str],
@@ -179,6 +208,11 @@ def build_events(
     for slug, group in members.items():
         group.sort(key=lambda a: (a.date, a.path))
         title = group[0].title if len(group) == 1 else title_for(group)
-        events.append(Event(slug=slug, title=title, articles=tuple(group), summary=summary_for(group)))
+        copies = find_copies(group)
+        copied = {copy for copy, _ in copies}
+        # The summary is drawn from the distinct texts, so a syndicated story does not count twice.
+        distinct = [a for a in group if a.path not in copied]
+        events.append(Event(slug=slug, title=title, articles=tuple(group), summary=summary_for(distinct),
+                            copies=copies))  # fmt: skip
     events.sort(key=lambda e: (e.end, e.start, e.slug), reverse=True)
     return tuple(events)

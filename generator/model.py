@@ -142,6 +142,24 @@ class Event:
     title: str
     articles: tuple[Article, ...]
     summary: tuple[str, ...] = ()
+    # (copy's path, original's path) for articles that carry another's text: syndicated copies.
+    copies: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def originals(self) -> tuple[Article, ...]:
+        """The articles that are not copies of another one in the event, in date order."""
+        copied = {copy for copy, _ in self.copies}
+        return tuple(a for a in self.articles if a.path not in copied)
+
+    def copies_of(self, article: Article) -> tuple[Article, ...]:
+        """The other publications of an article's text ("also published by")."""
+        paths = {copy for copy, original in self.copies if original == article.path}
+        return tuple(a for a in self.articles if a.path in paths)
+
+    def original_of(self, article: Article) -> Article | None:
+        """The article this one copies, if it is a syndicated copy."""
+        original = next((o for copy, o in self.copies if copy == article.path), None)
+        return next((a for a in self.articles if a.path == original), None)
 
     @property
     def start(self) -> datetime:

@@ -199,3 +199,15 @@ def test_failed_render_leaves_the_previous_site(project: Path, monkeypatch: pyte
 def test_second_build_at_the_same_time_is_refused(project: Path) -> None:
     with project_lock(project), pytest.raises(LockedError):
         build(project, load_config(project))
+
+
+def test_syndicated_copy_is_shown_once_with_all_its_publishers(project: Path) -> None:
+    inbox = project / "content" / "inbox"
+    original = (inbox / "002_a8df553f480df407.txt").read_text()
+    (inbox / "wire-copy.txt").write_text(original.replace("by · The Sun News · Join", "By Wire Staff"))
+    (inbox / "wire-copy.txt.meta.yaml").write_text("date: 2025-04-18T12:00:00Z\nsource: Example Wire\n")
+    build(project, load_config(project))
+    event_pages = list((project / "site" / "events").glob("*/index.html"))
+    page = next(p.read_text() for p in event_pages if "Example Wire" in p.read_text())
+    assert "Also published by: <a" in page and "Example Wire</a>" in page
+    assert page.count("Russia sees progress in Ukraine peace talks but US relations strained</a></h3>") == 1
