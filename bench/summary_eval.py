@@ -68,8 +68,8 @@ def main() -> None:
             for key, value in scores.items():
                 totals[key] += value.fmeasure
         n = len(records)
-        print(f"{name:<18} {100 * totals['rouge1'] / n:6.1f} {100 * totals['rouge2'] / n:6.1f} "
-              f"{100 * totals['rougeLsum'] / n:6.1f} {n / seconds:11.0f}")  # fmt: skip
+        print(f"{name:<18} {100 * totals['rouge1'] / n:6.2f} {100 * totals['rouge2'] / n:6.2f} "
+              f"{100 * totals['rougeLsum'] / n:6.2f} {n / seconds:11.0f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 MIN_WORDS = 6
+# How fast a sentence's position prior falls off: news puts the news in the first sentences.
+POSITION_DECAY = 0.7
 MAX_WORDS = 60
 
 
@@ -79,7 +81,7 @@ def score_sentences(cands: Sequence[Candidate], title: str = "", lead_weight: fl
     title_terms = Counter(content_terms(title))
     scores = []
     for candidate in cands:
-        position = lead_weight / math.sqrt(1 + candidate.position)
+        position = lead_weight / (1 + candidate.position) ** POSITION_DECAY
         central = similarity(candidate.terms, centroid)
         headline = similarity(candidate.terms, title_terms) if title_terms else 0.0
         length = min(1.0, candidate.words / 15)
