@@ -23,7 +23,7 @@ import click
 from generator.clean import build_context, clean_document
 from generator.config import SiteConfig, load_config, normalise_base_url
 from generator.errors import BroadsheetError, InputError, StrictModeError
-from generator.ingest import inbox_files, read_document, read_sidecar
+from generator.ingest import inbox_files, read_file
 from generator.model import CleanDocument, RawDocument
 from generator.pipeline import BuildReport, build, load_events
 from generator.serve import site_handler
@@ -225,17 +225,10 @@ def _read_paths(paths: tuple[Path, ...], project: Path, config: SiteConfig) -> I
     for given in paths:
         files = list(inbox_files(given)) if given.is_dir() else [given]
         for path in files:
-            shown = path.as_posix()
             try:
-                sidecar = read_sidecar(path, shown, config.zone)
-                documents, warnings = read_document(
-                    path.read_bytes(), shown, path.suffix, config.zone, sidecar
-                )
+                documents, warnings = read_file(path, path.as_posix(), config.zone)
             except InputError as error:
                 yield str(error)
-                continue
-            except OSError as error:
-                yield f"{shown}: cannot read file ({error.strerror or error})"
                 continue
             yield from warnings
             yield from documents

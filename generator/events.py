@@ -25,9 +25,9 @@ from datetime import datetime, timedelta
 
 from generator.model import Article, Event
 from generator.slugs import slugify
+from generator.summarise.text import words
 
 Vector = dict[str, float]
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,7 @@ class GroupingSettings:
 
 
 def _words(text: str, stop_words: frozenset[str]) -> Iterable[str]:
-    for match in _WORD.finditer(text.lower()):
-        word = match.group(0).replace("’", "'").removesuffix("'s")
-        if len(word) > 2 and word not in stop_words:
-            yield word
+    return (word for word in words(text) if len(word) > 2 and word not in stop_words)
 
 
 def article_terms(
@@ -173,8 +170,9 @@ COPY_CONTAINMENT = 0.7
 
 def shingles(text: str) -> set[int]:
     """Hashes of the word 5-grams of a text, lowercased."""
-    words = re.findall(r"\w+", text.lower())
-    return {hash(tuple(words[i : i + SHINGLE_WORDS])) for i in range(max(0, len(words) - SHINGLE_WORDS + 1))}
+    tokens = re.findall(r"\w+", text.lower())
+    count = max(0, len(tokens) - SHINGLE_WORDS + 1)
+    return {hash(tuple(tokens[i : i + SHINGLE_WORDS])) for i in range(count)}
 
 
 def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:

@@ -129,6 +129,25 @@ def read_sidecar(path: Path, rel_path: str, zone: tzinfo) -> Hints | None:
     return hints_from_mapping(data, rel_sidecar, zone)
 
 
+def read_file(path: Path, rel_path: str, zone: tzinfo = UTC) -> tuple[list[RawDocument], list[str]]:
+    """Read one raw file (with its sidecar) into documents and warnings.
+
+    Raises InputError, with the file named as `rel_path`, when it cannot be used.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                rel_path,
+                f"file is {size // (1024 * 1024)} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+            )
+        sidecar = read_sidecar(path, rel_path, zone)
+        file_date = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        return read_document(path.read_bytes(), rel_path, path.suffix, zone, sidecar, file_date)
+    except OSError as error:
+        raise InputError(rel_path, f"cannot read file ({error.strerror or error})") from None
+
+
 def read_inbox(inbox: Path, project_root: Path, zone: tzinfo = UTC) -> IngestResult:
     """Read every file in the inbox; bad files are reported and skipped, never fatal."""
     result = IngestResult()
@@ -137,23 +156,9 @@ def read_inbox(inbox: Path, project_root: Path, zone: tzinfo = UTC) -> IngestRes
             path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else path.name
         )
         try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise InputError(
-                    rel_path,
-                    f"file is {size // (1024 * 1024)} MiB; the limit is "
-                    f"{MAX_FILE_BYTES // (1024 * 1024)} MiB",
-                )
-            sidecar = read_sidecar(path, rel_path, zone)
-            file_date = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-            documents, warnings = read_document(
-                path.read_bytes(), rel_path, path.suffix, zone, sidecar, file_date
-            )
+            documents, warnings = read_file(path, rel_path, zone)
         except InputError as error:
             result.errors.append(str(error))
-            continue
-        except OSError as error:
-            result.errors.append(f"{rel_path}: cannot read file ({error.strerror or error})")
             continue
         result.documents.extend(documents)
         result.warnings.extend(warnings)
