@@ -1,56 +1,73 @@
 """Group articles into events: several outlets reporting one real-world happening.
 
-The method is a single incremental pass in date order, so that a new article joins an existing
-event or opens a new one without renaming anything:
+Each article is a TF-IDF vector of its words (title counted twice), its capitalised names
+(counted again: reports of one happening name the same people and places) and its named
+entities. Events are then built the way an editor would, in three steps, over candidate pairs
+only (articles within `window_days` of each other that share a rare term), never all pairs:
 
-* each article becomes a TF-IDF vector of its title, summary and body words plus its named
-  people, organisations and places (entities count double: two reports of one happening name
-  the same actors);
-* an article may only join an event whose articles lie within `window_days` of it;
-* it joins the most similar such event (cosine to the event's centroid) if the similarity
-  reaches `threshold`, else it opens a new event;
-* an event's slug is made once, from its first article's title, and written back into the
-  articles' front matter; an `event:` set in front matter (by hand or by an earlier build) pins
-  the article to that event.
+1. cores: articles linked by a strong similarity, or quoting the same passage (two rare word
+   8-grams in common), belong together (connected components);
+2. attach: an article left alone joins the core it is closest to on average, if close enough;
+3. merge: groups whose average similarity is high enough are one event (average linkage).
+
+An `event:` set in front matter (by hand, or written back by an earlier build) pins an article:
+pinned events are never merged with each other or renamed, so a new article joins an existing
+event or opens a new one, whose slug is made once from its first article's title.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 
 from generator.model import Article, Event
 from generator.slugs import slugify
-from generator.summarise.text import words
+from generator.summarise.text import stem
 
 Vector = dict[str, float]
 
 
 @dataclass(frozen=True)
 class GroupingSettings:
-    """The one setting of the grouping, shared by every data set."""
+    """The settings of the grouping: one set, shared by every data set."""
 
-    threshold: float = 0.20
+    core_link: float = 0.45
+    attach_link: float = 0.12
+    merge_link: float = 0.25
+    shared_passages: int = 2
     window_days: int = 10
     entity_weight: float = 2.0
+    name_weight: float = 2.0
+    # Candidate pairs share at least one of each article's most distinctive terms.
+    blocking_terms: int = 40
 
 
-def _words(text: str, stop_words: frozenset[str]) -> Iterable[str]:
-    return (word for word in words(text) if len(word) > 2 and word not in stop_words)
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
 def article_terms(
-    article: Article, stop_words: frozenset[str], entity_weight: float = 2.0
+    article: Article, stop_words: frozenset[str], entity_weight: float = 2.0, name_weight: float = 2.0
 ) -> dict[str, float]:
-    """The weighted bag of terms that stands for an article in the grouping."""
+    """The weighted bag of terms that stands for an article in the grouping.
+
+    Words are stemmed; a capitalised word inside a sentence (a name) also counts as itself.
+    """
     terms: dict[str, float] = defaultdict(float)
     for text, weight in ((article.title, 2.0), (article.summary, 1.0), (article.body, 1.0)):
-        for word in _words(text, stop_words):
-            terms[word] += weight
+        for line in text.splitlines():
+            for position, match in enumerate(_TOKEN.finditer(line)):
+                token = match.group(0)
+                word = token.lower().replace("’", "'").removesuffix("'s")
+                if len(word) <= 2 or word in stop_words:
+                    continue
+                terms[stem(word)] += weight
+                if name_weight and position > 0 and token[0].isupper():
+                    terms["^" + word] += name_weight * weight
     for entity in (*article.people, *article.organizations, *article.places):
         terms["@" + entity.lower()] += entity_weight
     return dict(terms)
@@ -85,73 +102,191 @@ def cosine(a: Vector, b: Vector) -> float:
     return sum(value * b.get(term, 0.0) for term, value in a.items())
 
 
-@dataclass
-class _Cluster:
-    slug: str
-    start: datetime
-    end: datetime
-    members: list[int] = field(default_factory=list)
-    total: Vector = field(default_factory=dict)
-    _centroid: Vector | None = None
+PASSAGE_WORDS = 8
 
-    def add(self, index: int, vector: Vector, date: datetime) -> None:
-        self.members.append(index)
-        self.start, self.end = min(self.start, date), max(self.end, date)
-        for term, value in vector.items():
-            self.total[term] = self.total.get(term, 0.0) + value
-        self._centroid = None
 
-    def centroid(self) -> Vector:
-        if self._centroid is None:
-            self._centroid = _normalised(self.total)
-        return self._centroid
+def passage_hashes(text: str) -> set[int]:
+    """Hashes of a text's word 8-grams: two reports quoting one passage share several."""
+    tokens = re.findall(r"\w+", text.lower())
+    return {
+        hash(tuple(tokens[i : i + PASSAGE_WORDS])) for i in range(max(0, len(tokens) - PASSAGE_WORDS + 1))
+    }
+
+
+def candidate_pairs(
+    articles: Sequence[Article], vectors: Sequence[Vector], settings: GroupingSettings
+) -> dict[tuple[int, int], float]:
+    """Cosine similarity of the pairs worth comparing: near in time, sharing a distinctive term."""
+    window = timedelta(days=settings.window_days)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        top = sorted(vector.items(), key=lambda item: (-item[1], item[0]))[: settings.blocking_terms]
+        for term, _ in top:
+            postings[term].append(index)
+    pairs: dict[tuple[int, int], float] = {}
+    # A term shared by a large share of everything is no evidence of one event, and would make
+    # the candidate list quadratic; such postings are skipped.
+    common = max(100, len(articles) // 20)
+    for members in postings.values():
+        if len(members) > common:
+            continue
+        by_date = sorted(members, key=lambda i: articles[i].date)
+        for position, a in enumerate(by_date):
+            for b in by_date[position + 1 :]:
+                if articles[b].date - articles[a].date > window:
+                    break
+                key = (a, b) if a < b else (b, a)
+                if key not in pairs:
+                    pairs[key] = cosine(vectors[a], vectors[b])
+    return pairs
+
+
+def shared_passage_pairs(articles: Sequence[Article], settings: GroupingSettings) -> set[tuple[int, int]]:
+    """Pairs that quote the same passages: word 8-grams found in few articles, shared twice or more."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for index, article in enumerate(articles):
+        for passage in passage_hashes(article.body):
+            postings[passage].append(index)
+    # A passage in very many articles is boilerplate ("contributed to this report"), not a quote.
+    common = max(10, len(articles) // 50)
+    counts: Counter[tuple[int, int]] = Counter()
+    window = timedelta(days=settings.window_days)
+    for members in postings.values():
+        if 1 < len(members) <= common:
+            for a, b in itertools.combinations(sorted(members), 2):
+                if abs(articles[a].date - articles[b].date) <= window:
+                    counts[(a, b)] += 1
+    return {pair for pair, count in counts.items() if count >= settings.shared_passages}
+
+
+class _Groups:
+    """Union-find over articles, with at most one pinned event slug per group."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.parent = list(range(len(articles)))
+        self.pin: dict[int, str] = {}
+        for index, article in enumerate(articles):
+            if article.event:
+                self.pin[index] = article.event
+        by_pin: dict[str, int] = {}
+        for index, slug in sorted(self.pin.items()):
+            if slug in by_pin:
+                self.parent[self.find(index)] = self.find(by_pin[slug])
+            else:
+                by_pin[slug] = index
+        self.pin = {self.find(i): slug for i, slug in self.pin.items()}
+
+    def find(self, index: int) -> int:
+        while self.parent[index] != index:
+            self.parent[index] = self.parent[self.parent[index]]
+            index = self.parent[index]
+        return index
+
+    def union(self, a: int, b: int) -> bool:
+        """Join two groups unless both are pinned to different events."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        pa, pb = self.pin.get(ra), self.pin.get(rb)
+        if pa and pb and pa != pb:
+            return False
+        if pb and not pa:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        if pa or pb:
+            self.pin[ra] = pa or pb  # type: ignore[assignment]
+        self.pin.pop(rb, None)
+        return True
+
+    def members(self) -> dict[int, list[int]]:
+        groups: dict[int, list[int]] = defaultdict(list)
+        for index in range(len(self.parent)):
+            groups[self.find(index)].append(index)
+        return groups
+
+
+def _average_link(a: Sequence[int], b: Sequence[int], pairs: dict[tuple[int, int], float]) -> float:
+    """Mean similarity between two groups; pairs never compared (far apart) count as 0."""
+    total = 0.0
+    for i in a:
+        for j in b:
+            total += pairs.get((i, j) if i < j else (j, i), 0.0)
+    return total / (len(a) * len(b))
 
 
 def assign_events(
     articles: Sequence[Article], stop_words: frozenset[str], settings: GroupingSettings = GroupingSettings()
 ) -> list[str]:
-    """Give every article an event slug (same order as `articles`).
-
-    Articles are taken in date order and only events within the time window are candidates:
-    events that ended more than `window_days` before the current article leave the candidate
-    list for good, so the cost grows with the number of articles times the events of a window,
-    never with all pairs.
-    """
-    order = sorted(range(len(articles)), key=lambda i: (articles[i].date, articles[i].path))
-    vectors = tfidf_vectors([article_terms(a, stop_words, settings.entity_weight) for a in articles])
-    clusters: dict[str, _Cluster] = {}
-    for index in order:
-        article = articles[index]
-        if article.event:
-            cluster = clusters.setdefault(article.event, _Cluster(article.event, article.date, article.date))
-            cluster.add(index, vectors[index], article.date)
-    window = timedelta(days=settings.window_days)
-    used_slugs = set(clusters)
-    active = sorted(clusters.values(), key=lambda c: c.start)
-    for index in order:
-        article = articles[index]
-        if article.event:
+    """Give every article an event slug (same order as `articles`)."""
+    vectors = tfidf_vectors([article_terms(a, stop_words, settings.entity_weight, settings.name_weight)
+                             for a in articles])  # fmt: skip
+    pairs = candidate_pairs(articles, vectors, settings)
+    groups = _Groups(articles)
+    # 1. cores: strong links and shared quotations
+    strong = [pair for pair, similarity in pairs.items() if similarity >= settings.core_link]
+    for a, b in sorted(set(strong) | shared_passage_pairs(articles, settings)):
+        groups.union(a, b)
+    # 2. attach: a lone article joins the group it is closest to on average
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for a, b in pairs:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    members = groups.members()
+    for group in [g for _, g in sorted(members.items())]:
+        if len(group) != 1:
             continue
-        active = [c for c in active if c.end + window >= article.date]
-        best: _Cluster | None = None
-        best_score = settings.threshold
-        for cluster in active:
-            if article.date < cluster.start - window:
-                continue
-            score = cosine(vectors[index], cluster.centroid())
-            if score >= best_score:
-                best, best_score = cluster, score
-        if best is None:
-            slug = _unique_slug(slugify(article.title, max_length=60, fallback_prefix="event"), used_slugs)
-            used_slugs.add(slug)
-            best = clusters.setdefault(slug, _Cluster(slug, article.date, article.date))
-            active.append(best)
-        best.add(index, vectors[index], article.date)
-    assignment = [""] * len(articles)
-    for cluster in clusters.values():
-        for member in cluster.members:
-            assignment[member] = cluster.slug
-    return assignment
+        lone = group[0]
+        candidates = {groups.find(n) for n in neighbours[lone]} - {groups.find(lone)}
+        scored = [
+            (_average_link([lone], members[c], pairs), c) for c in sorted(candidates) if len(members[c]) > 1
+        ]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= settings.attach_link:
+            groups.union(best[1], lone)
+    # 3. merge: average linkage between groups that have compared pairs, best first. Scores are
+    # ranked once and checked again at the moment of merging, which keeps this step linear in
+    # the number of candidate pairs.
+    members = {root: list(group) for root, group in groups.members().items()}
+    linked: set[tuple[int, int]] = set()
+    for a, b in pairs:
+        ra, rb = groups.find(a), groups.find(b)
+        if ra != rb:
+            linked.add((min(ra, rb), max(ra, rb)))
+    ranked = sorted(
+        ((_average_link(members[ra], members[rb], pairs), ra, rb) for ra, rb in linked), reverse=True
+    )
+    for score, ra, rb in ranked:
+        if score < settings.merge_link:
+            break
+        ra, rb = groups.find(ra), groups.find(rb)
+        if ra == rb or (groups.pin.get(ra) and groups.pin.get(rb)):
+            continue
+        if _average_link(members[ra], members[rb], pairs) >= settings.merge_link and groups.union(ra, rb):
+            root = groups.find(ra)
+            merged = members.pop(ra) + members.pop(rb)
+            members[root] = merged
+    return _slugs(articles, groups)
+
+
+def _slugs(articles: Sequence[Article], groups: _Groups) -> list[str]:
+    """Pinned groups keep their slug; a new group is named after its first article's title."""
+    used = set(groups.pin.values())
+    slugs: dict[int, str] = {}
+
+    def first_report(item: tuple[int, list[int]]) -> tuple[object, ...]:
+        return min((articles[i].date, articles[i].path) for i in item[1])
+
+    for root, group in sorted(groups.members().items(), key=first_report):
+        pinned = groups.pin.get(root)
+        if pinned:
+            slugs[root] = pinned
+            continue
+        first = min(group, key=lambda i: (articles[i].date, articles[i].path))
+        slugs[root] = _unique_slug(
+            slugify(articles[first].title, max_length=60, fallback_prefix="event"), used
+        )
+        used.add(slugs[root])
+    return [slugs[groups.find(i)] for i in range(len(articles))]
 
 
 def _unique_slug(slug: str, used: set[str]) -> str:
