@@ -211,3 +211,22 @@ def test_syndicated_copy_is_shown_once_with_all_its_publishers(project: Path) ->
     page = next(p.read_text() for p in event_pages if "Example Wire" in p.read_text())
     assert "Also published by: <a" in page and "Example Wire</a>" in page
     assert page.count("Russia sees progress in Ukraine peace talks but US relations strained</a></h3>") == 1
+
+
+def test_a_new_article_never_renames_existing_events(project: Path) -> None:
+    config = load_config(project)
+    build(project, config)
+    before = {seed: meta["event"] for seed, meta in articles_by_seed(project).items()}
+    inbox = project / "content" / "inbox"
+    (inbox / "later.txt").write_text(
+        "Kremlin says Witkoff and Kushner talks on the 28-point plan will continue\n"
+        "Kremlin aide Yuri Ushakov said on Thursday that talks with US envoys Steve Witkoff and Jared Kushner "
+        "on the revised 28-point peace plan would continue next week in Moscow.\n"
+        "Ushakov said Russia still objected to several points of the plan, including security guarantees "
+        "offered by European nations, but that the two sides had narrowed their differences.\n"
+    )
+    (inbox / "later.txt.meta.yaml").write_text("date: 2025-12-04\n")
+    build(project, config)
+    after = articles_by_seed(project)
+    assert {seed: after[seed]["event"] for seed in before} == before
+    assert after["lat"]["event"] == before["003"]
