@@ -19,6 +19,7 @@ from generator.pipeline import build
 from generator.serve import serve
 
 from .conftest import make_project
+from .tools import AXE_JS, require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -155,3 +156,35 @@ def test_missing_deep_url_gets_the_404_page(page: Page, site_url: str) -> None:
     assert response is not None and response.status == 404
     page.locator(f"a[href='{BASE_PATH}']").first.click()
     page.wait_for_url(site_url)
+
+
+PAGE_TYPES = {
+    "home": "",
+    "event": "events/russia-sees-progress-in-ukraine-peace-talks-but-us-relations/",
+    "article": "articles/2025/12/russia-resists-u-s-push-on-ukraine-peace-proposal/",
+    "month": "archive/2025/04/",
+    "day": "archive/2025/04/18/",
+    "archive": "archive/",
+    "sources": "sources/",
+    "person": "people/dmitry-peskov/",
+    "search": "search/?q=Kremlin",
+    "404": "no/such/page/",
+}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page_type", sorted(PAGE_TYPES))
+def test_axe_finds_no_wcag_violations(browser: Browser, site_url: str, page_type: str, scheme: str) -> None:
+    axe = require(AXE_JS, "axe-core (npm package)")
+    # axe is injected as a script, which the pages' CSP would rightly refuse: only this context bypasses it.
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(site_url + PAGE_TYPES[page_type])
+    if page_type == "search":
+        page.locator("#search-results li").first.wait_for(timeout=15_000)
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    context.close()
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == [], violations
