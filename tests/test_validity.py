@@ -83,3 +83,26 @@ def test_atom_feed_follows_the_rules_validators_check(site: Path) -> None:
         summary = entry.find(f"{ATOM}summary")
         assert summary is not None and summary.get("type") == "html"
     assert ids and len(ids) == len(set(ids))
+
+
+def test_json_feed_and_per_source_feeds(site: Path) -> None:
+    import json
+
+    import feedparser
+
+    feed = json.loads((site / "feed.json").read_text())
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["feed_url"] == BASE_URL + "feed.json" and feed["home_page_url"] == BASE_URL
+    ids = [item["id"] for item in feed["items"]]
+    assert len(ids) == 5 == len(set(ids))
+    for item in feed["items"]:
+        assert item["url"].startswith(BASE_URL + "articles/")
+        assert (site / item["url"][len(BASE_URL) :] / "index.html").is_file()
+        datetime.fromisoformat(item["date_published"].replace("Z", "+00:00"))
+        assert item["content_html"] and item["title"]
+    source_feeds = sorted(site.glob("sources/*/feed.xml"))
+    assert source_feeds
+    for path in source_feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo and parsed.entries
+    assert 'type="application/feed+json"' in (site / "index.html").read_text()

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from generator.config import SiteConfig
 from generator.model import Article, SiteContent
 from generator.render import urls
-from generator.render.feeds import atom_feed, rss_feed
+from generator.render.feeds import atom_feed, json_feed, rss_feed
 from generator.render.pages import build_index, make_environment, render_page, site_pages
 from generator.render.search import build_search_index
 from generator.render.sitemap import robots, sitemap
@@ -79,18 +79,22 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
     for page in pages:
         files.append(_write(out_dir, urls.file_for(page.path), render_page(env, page)))
     description = config.description
-    files.append(
-        _write(out_dir, "feed.xml", rss_feed(content.articles, config, "feed.xml", config.title, description))
-    )
-    files.append(
-        _write(
-            out_dir, "atom.xml", atom_feed(content.articles, config, "atom.xml", config.title, description)
+    site_feeds = {"feed.xml": rss_feed, "atom.xml": atom_feed, "feed.json": json_feed}
+    for name, make_feed in site_feeds.items():
+        files.append(
+            _write(out_dir, name, make_feed(content.articles, config, name, config.title, description))
         )
-    )
+    # Readers follow one story, or one outlet.
     for event in content.events:
         path = urls.event_path(event.slug)
         title = f"{event.title} — {config.title}"
         feed = rss_feed(event.articles, config, path + "feed.xml", title, f"Reports on: {event.title}", path)
+        files.append(_write(out_dir, path + "feed.xml", feed))
+    for path, articles in sorted(index.by_source.items()):
+        name = index.source_names[path]
+        feed = rss_feed(
+            articles, config, path + "feed.xml", f"{name} — {config.title}", f"Reports from {name}.", path
+        )
         files.append(_write(out_dir, path + "feed.xml", feed))
     files.append(_write(out_dir, "sitemap.xml", sitemap((p.path for p in pages), config)))
     files.append(_write(out_dir, "robots.txt", robots(config)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -119,3 +120,39 @@ def atom_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, t
             _sub(entry_author, f"{{{ATOM_NS}}}name", article.author or article.source)
         _sub(entry, f"{{{ATOM_NS}}}summary", item_html(article), type="html")
     return xml_document(feed)
+
+
+def json_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, title: str, description: str,
+              page_path: str = "") -> bytes:  # fmt: skip
+    """A JSON Feed 1.1 of the newest `config.feed_items` articles."""
+    newest = sorted(articles, key=lambda a: (a.date, a.path), reverse=True)[: config.feed_items]
+    items = []
+    for article in newest:
+        link = config.absolute_url(urls.article_path(article))
+        item: dict[str, object] = {
+            "id": link,
+            "url": link,
+            "title": article.title,
+            "content_html": item_html(article),
+            "summary": article.summary or article.title,
+            "date_published": rfc3339(article.date),
+        }
+        original = safe_external_url(article.url)
+        if original:
+            item["external_url"] = original
+        if article.author or article.source:
+            item["authors"] = [{"name": article.author or article.source}]
+        if article.tags:
+            item["tags"] = list(article.tags)
+        items.append(item)
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": config.absolute_url(page_path),
+        "feed_url": config.absolute_url(feed_path),
+        "description": description,
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+        "items": items,
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
