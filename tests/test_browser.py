@@ -188,3 +188,43 @@ def test_axe_finds_no_wcag_violations(browser: Browser, site_url: str, page_type
     context.close()
     violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
     assert violations == [], violations
+
+
+def test_phrase_search_puts_the_right_article_first(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=" + "28-point plan")
+    first = page.locator("#search-results li a").first
+    first.wait_for(timeout=15_000)
+    assert "/2025/12/" in (first.get_attribute("href") or "")
+
+
+def test_keyboard_alone_reaches_search_and_a_result(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.type") == "search":
+            break
+    else:
+        raise AssertionError("Tab never reached the search box")
+    page.keyboard.type("Ushakov")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{BASE_PATH}search/**")
+    page.locator("#search-results li a").first.wait_for(timeout=15_000)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        href = page.evaluate("() => document.activeElement && document.activeElement.getAttribute('href')")
+        if href and href.startswith(BASE_PATH + "articles/"):
+            break
+    else:
+        raise AssertionError("Tab never reached a search result")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{BASE_PATH}articles/**")
+
+
+@pytest.mark.parametrize("page_type", ["home", "event", "article", "search"])
+def test_pages_fit_a_320_pixel_wide_phone(browser: Browser, site_url: str, page_type: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(site_url + PAGE_TYPES[page_type])
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 320

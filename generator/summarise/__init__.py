@@ -71,8 +71,12 @@ def event_title(articles: Sequence[Article]) -> str:
     centroid: Counter[str] = Counter()
     for article in articles:
         centroid.update(content_terms(f"{article.title} {article.summary}"))
+    # A long title, or one cut short ("…", made from an opening sentence), is a poor headline
+    # when a real one of headline length exists.
+    whole = [a for a in articles if len(a.title.split()) <= TITLE_MAX_WORDS and not a.title.endswith("…")]
+    whole = whole or list(articles)
     best = max(
-        sorted(articles, key=lambda a: (a.date, a.path)),
+        sorted(whole, key=lambda a: (a.date, a.path)),
         key=lambda a: similarity(Counter(content_terms(a.title)), centroid),
     )
     words = best.title.split()
