@@ -97,16 +97,23 @@ def test_reader_goes_home_event_article_source_archive_and_back(page: Page, site
     page.wait_for_url(f"**{BASE_PATH}events/**")
     event_url = page.url
     assert page.locator("h1").first.inner_text().strip()
-    page.locator(f"main a[href^='{BASE_PATH}articles/']").first.click()
+    # An article whose source is known, so that its page links to the source's page.
+    page.locator(f".timeline li:has(a[href^='{BASE_PATH}sources/']) h3 a").first.click()
     page.wait_for_url(f"**{BASE_PATH}articles/**")
     article_title = page.locator("h1").first.inner_text().strip()
+    article_url = page.url
     assert article_title
     assert page.locator("main p").count() >= 3
+    page.locator(f"main article header a[href^='{BASE_PATH}sources/']").first.click()
+    page.wait_for_url(f"**{BASE_PATH}sources/**")
+    assert page.get_by_text(article_title).count() >= 1
+    page.go_back()
+    page.wait_for_url(article_url)
     page.locator(f"main a[href^='{BASE_PATH}archive/']").first.click()
     page.wait_for_url(f"**{BASE_PATH}archive/**")
     assert page.get_by_text(article_title).count() >= 1
     page.go_back()
-    page.wait_for_url(f"**{BASE_PATH}articles/**")
+    page.wait_for_url(article_url)
     page.go_back()
     assert page.url == event_url
 
@@ -139,6 +146,12 @@ def test_search_results_filter_by_source_and_month(page: Page, site_url: str) ->
     page.select_option("#filter-month", "2025-12")
     expect(page.locator("#search-results li")).to_have_count(2)
     assert all("/2025/12/" in (results.nth(i).get_attribute("href") or "") for i in range(2))
+    page.select_option("#filter-month", "")
+    page.select_option(
+        "#filter-event", "Putin adviser says ceasefire gives nothing to Russia, would only help Ukraine"
+    )
+    expect(page.locator("#search-results li")).to_have_count(1)
+    assert "/2025/03/" in (results.first.get_attribute("href") or "")
 
 
 def test_search_box_in_header_reaches_results_by_keyboard(page: Page, site_url: str) -> None:
