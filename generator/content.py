@@ -25,7 +25,7 @@ from generator.fsutil import atomic_write_text, is_inside
 from generator.ingest.frontmatter import split_front_matter
 from generator.ingest.hints import parse_date
 from generator.model import Article, CleanDocument, DateSource, Digest, Quote
-from generator.slugs import is_safe_slug, slugify
+from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 
 # Bump when the digest half changes what it writes, so that unedited articles are regenerated.
 PIPELINE_VERSION = "1"
@@ -269,7 +269,11 @@ class ArticleStore:
         candidate = article_relpath(date, slug, self.zone)
         number = 2
         while candidate in self.files and self.files[candidate].source_key != key:
-            candidate = article_relpath(date, f"{slug}-{number}", self.zone)
+            # The suffix must fit in the slug's length limit, or the slug would not be read back as is.
+            suffix = f"-{number}"
+            candidate = article_relpath(
+                date, slug[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix, self.zone
+            )
             number += 1
         return candidate
 

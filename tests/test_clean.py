@@ -205,3 +205,13 @@ def test_site_name_repeated_on_every_page_is_not_the_title() -> None:
     ]  # fmt: skip
     context = build_context(documents)
     assert [clean_document(d, context).title for d in documents] == headlines
+
+
+def test_a_story_syndicated_to_several_outlets_keeps_its_paragraphs() -> None:
+    # Found by the hostile corpus: long paragraphs repeated across articles were taken for template.
+    documents = [
+        RawDocument(path=f"{i}.txt", kind="text", content="\n".join(ARTICLE), content_hash=str(i))
+        for i in range(4)
+    ]
+    context = build_context(documents)
+    assert all(list(clean_document(d, context).paragraphs) == ARTICLE for d in documents)

@@ -162,3 +162,16 @@ def test_unsafe_slug_in_front_matter_is_made_safe() -> None:
     article = article_from_file(file, UTC)
     assert article.slug == "etc-passwd"
     assert article.path == "2025/01/etc-passwd.md"
+
+
+def test_numbered_slugs_of_long_titles_read_back_as_written(tmp_path: Path) -> None:
+    # Found by the hostile corpus: "-2" pushed an 80-character slug over the limit, so that on
+    # reading it back it was cut to its twin's slug.
+    title = "word " * 40
+    store = ArticleStore(tmp_path, UTC)
+    paths = [
+        store.write_digest(make_doc(title=title, key=f"content/inbox/{i}.txt"), DIGEST)[1] for i in range(3)
+    ]
+    store.scan()
+    slugs = {article_from_file(store.files[p], UTC).slug for p in paths}
+    assert len(slugs) == 3 and all(len(s) <= 80 for s in slugs)

@@ -144,7 +144,12 @@ def clean_document(document: RawDocument, context: CleaningContext | None = None
     context = context or CleaningContext()
     key = source_key(document)
     lines, find_block = _document_lines(document)
-    decisions = classify_lines(lines, lambda line: context.template_count(key, line), find_block)
+    decisions = classify_lines(
+        lines,
+        lambda line: context.template_count(key, line),
+        find_block,
+        prose_can_be_template=key != "unknown",
+    )
     page = page_metadata(document.content) if document.kind == "html" else PageMetadata()
     title, given = _title(document, decisions, page, [d.text for d in decisions if d.keep])
     if given:

@@ -159,13 +159,18 @@ def _shape_reason(draft: _Draft) -> str | None:
 
 
 def classify_lines(
-    lines: Sequence[str], template_count: TemplateCount = _no_template, find_block: bool = True
+    lines: Sequence[str],
+    template_count: TemplateCount = _no_template,
+    find_block: bool = True,
+    prose_can_be_template: bool = True,
 ) -> list[LineDecision]:
     """Decide keep/drop for every line, with a role and the reason that decided it.
 
     `template_count(normalised_line)` gives (documents of this source containing the line,
     documents of this source); a line in many of them is template. `find_block=False` is for
     text an extractor already narrowed to the main content: only the head and tail are trimmed.
+    `prose_can_be_template=False` is for documents of unknown source, pooled from many sites:
+    there a sentence found in several of them is a syndicated story, not a site's template.
     """
     drafts = [_Draft(numbers[0], text, measure(text), members=numbers) for numbers, text in _units(lines)]
     content = [d for d in drafts if d.text.strip()]
@@ -176,7 +181,7 @@ def classify_lines(
         if not draft.text.strip():
             draft.keep, draft.role, draft.reason = False, "blank", "blank line"
     for draft in content:
-        _first_pass(draft, template_count)
+        _first_pass(draft, template_count if prose_can_be_template or not draft.shape.prose else _no_template)
     if find_block:
         _label_runs(content)
     region = text_block([_line_score(d) for d in content])
