@@ -292,11 +292,29 @@ def build_site(
         raise
 
 
+def remove_leftovers(root: Path, config: SiteConfig) -> None:
+    """Clear what a killed build left behind: staging sites and half-written temporary files.
+
+    Called under the project lock, so no other build is using them.
+    """
+    output = root / config.paths.output
+    if output.parent.is_dir():
+        for leftover in output.parent.glob(f".{output.name}-[no][el][wd]-*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+    articles = root / config.paths.articles
+    if articles.is_dir():
+        for temporary in articles.rglob(".*.tmp"):
+            if temporary.is_file() and not temporary.is_symlink():
+                temporary.unlink(missing_ok=True)
+
+
 def build(root: Path, config: SiteConfig, progress: ProgressCallback = _no_progress) -> BuildReport:
     """The whole build: digest the inbox, then group and render everything in the articles directory."""
     started = time.perf_counter()
     report = BuildReport()
     with project_lock(root):
+        remove_leftovers(root, config)
         summariser = summariser_for(root, config)
         store = digest_inbox(root, config, report, summariser, progress)
         with _timed(report, "load"):
