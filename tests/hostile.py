@@ -3,7 +3,29 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+
+PROTECTED = ("site", "content/articles", ".broadsheet")
+# (project, {file: what it tests}, the build's result, the project's files before the build)
+Hostile = tuple[Path, dict[str, str], subprocess.CompletedProcess[str], dict[str, int]]
+
+
+def tree(root: Path) -> dict[str, int]:
+    """Every file outside the folders a build may write, with its size."""
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_size
+        for p in root.rglob("*")
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(PROTECTED)
+    }
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`broadsheet build` in a project, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "generator", "build", *args], cwd=project, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"})  # fmt: skip
+
 
 PARAGRAPH = (
     "The council voted on Tuesday to close the bridge after engineers found cracks in two of its supports, "

@@ -230,3 +230,38 @@ def test_a_new_article_never_renames_existing_events(project: Path) -> None:
     after = articles_by_seed(project)
     assert {seed: after[seed]["event"] for seed in before} == before
     assert after["lat"]["event"] == before["003"]
+
+
+def test_edit_survives_a_new_pipeline_version_and_a_deleted_raw_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(project)
+    build(project, config)
+    article = next((project / "content" / "articles").rglob("*.md"))
+    edited = article.read_text().replace("summary: ", "summary: Hand-written summary. ", 1)
+    article.write_text(edited)
+    monkeypatch.setattr("generator.content.PIPELINE_VERSION", "999")
+    build(project, config)
+    assert article.read_text() == edited
+    # Unedited articles were refreshed by the new version; the edited one was not.
+    others = [p for p in (project / "content" / "articles").rglob("*.md") if p != article]
+    assert all("pipeline: '999'" in p.read_text() for p in others)
+    for raw in (project / "content" / "inbox").glob("*.txt"):
+        raw.unlink()
+    report = build(project, config)
+    assert article.read_text() == edited
+    assert report.articles == 5
+
+
+def test_two_builds_at_once_one_is_refused_with_a_message(project: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "generator", "build"]
+    first = subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.PIPE, text=True)
+    outputs = [(p.wait(timeout=300), p.communicate()[1]) for p in (first, second)]
+    codes = sorted(code for code, _ in outputs)
+    assert codes in ([0, 0], [0, 4])
+    if codes == [0, 4]:
+        refused = next(err for code, err in outputs if code == 4)
+        assert "another broadsheet build is running" in refused and "Traceback" not in refused
+    assert build(project, load_config(project)).articles == 5

@@ -2,41 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from .conftest import make_project
-from .hostile import write_hostile_inbox
-
-PROTECTED = ("site", "content/articles", ".broadsheet")
-Hostile = tuple[Path, dict[str, str], subprocess.CompletedProcess[str], dict[str, int]]
-
-
-def tree(root: Path) -> dict[str, int]:
-    """Every file outside the folders a build may write, with its size."""
-    return {
-        p.relative_to(root).as_posix(): p.stat().st_size
-        for p in root.rglob("*")
-        if p.is_file() and not p.relative_to(root).as_posix().startswith(PROTECTED)
-    }
-
-
-def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "build", *args], cwd=project, capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"})  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
-    project = make_project(tmp_path_factory.mktemp("hostile") / "project", with_inbox=False)
-    corpus = write_hostile_inbox(project / "content" / "inbox")
-    before = tree(project)
-    return project, corpus, run_build(project), before
+from .hostile import Hostile, tree
 
 
 def test_build_survives_the_corpus_with_one_line_messages(hostile: Hostile) -> None:

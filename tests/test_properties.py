@@ -1,0 +1,94 @@
+"""Property tests: any text in gives valid output or a clean error, never an exception."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.clean import clean_document
+from generator.config import SiteConfig
+from generator.content import (
+    article_from_file,
+    body_markdown,
+    build_metadata,
+    parse_article_file,
+    render_markdown_file,
+)
+from generator.errors import InputError
+from generator.ingest import read_document
+from generator.model import Article, CleanDocument, Digest, Quote, RawDocument
+from generator.render.feeds import atom_feed, rss_feed
+from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
+
+EXAMPLES = 200
+text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400)
+lines = st.lists(text, max_size=12).map("\n".join)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(lines)
+def test_cleaner_never_raises_and_keeps_only_input_lines(raw: str) -> None:
+    cleaned = clean_document(RawDocument(path="x.txt", kind="text", content=raw, content_hash="h"))
+    source_words = set(raw.split())
+    for paragraph in cleaned.paragraphs:
+        assert set(paragraph.split()) <= source_words
+    assert cleaned.title is not None
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.binary(max_size=2000), st.sampled_from([".txt", ".md", ".html", ".xml"]))
+def test_any_bytes_give_documents_or_a_one_line_error(data: bytes, suffix: str) -> None:
+    try:
+        documents, _ = read_document(data, f"inbox/x{suffix}", suffix)
+    except InputError as error:
+        assert "\n" not in str(error) and str(error).startswith(f"inbox/x{suffix}: ")
+        return
+    for document in documents:
+        clean_document(document)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(text)
+def test_slugs_are_always_safe(value: str) -> None:
+    slug = slugify(value)
+    assert slug and len(slug) <= MAX_SLUG_LENGTH and is_safe_slug(slug)
+    assert "/" not in slug and ".." not in slug and not slug.startswith("-")
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=text.filter(lambda t: t.strip()), paragraphs=st.lists(text.filter(lambda t: t.strip()), min_size=1, max_size=5),
+       quote=text, tags=st.lists(text, max_size=3))  # fmt: skip
+def test_front_matter_round_trips(title: str, paragraphs: list[str], quote: str, tags: list[str]) -> None:
+    doc = CleanDocument(key="k.txt", source_file="k.txt", content_hash="h", title=title, paragraphs=tuple(paragraphs),
+                        date=datetime(2025, 1, 2, tzinfo=UTC), date_source="given")  # fmt: skip
+    digest = Digest(summary=(paragraphs[0],), tags=tuple(t for t in tags if t.strip()),
+                    quotes=(Quote(quote, "Someone"),) if quote.strip() else ())  # fmt: skip
+    metadata = build_metadata(doc, digest, "a-slug", UTC)
+    text_out = render_markdown_file(metadata, body_markdown(doc.paragraphs))
+    file = parse_article_file(text_out, "2025/01/a-slug.md")
+    assert not file.edited
+    article = article_from_file(file, UTC)
+    assert article.title == title.strip() and article.date == doc.date
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(text, text), min_size=1, max_size=8))
+def test_feeds_always_parse_and_carry_every_article(items: list[tuple[str, str]]) -> None:
+    config = SiteConfig(base_url="https://example.org/news/", feed_items=100)
+    articles = [
+        Article(path=f"2025/01/a{i}.md", slug=f"a{i}", title=title or "untitled", summary=summary,
+                date=datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=i), date_source="given", body=summary)
+        for i, (title, summary) in enumerate(items)
+    ]  # fmt: skip
+    for feed in (
+        rss_feed(articles, config, "feed.xml", "T", "D"),
+        atom_feed(articles, config, "atom.xml", "T", "D"),
+    ):
+        parsed = feedparser.parse(feed)
+        assert len(parsed.entries) == len(articles)
+        assert {e.link for e in parsed.entries} == {
+            f"https://example.org/news/articles/2025/01/a{i}/" for i in range(len(items))
+        }
