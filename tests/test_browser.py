@@ -248,9 +248,7 @@ def test_pages_fit_a_320_pixel_wide_phone(browser: Browser, site_url: str, page_
 BULK_PAGE = re.compile(r"<title>Item (\d+)\b")
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
 EVENT_ATTRIBUTE = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
-UNSAFE_LINK = re.compile(
-    r"(?:href|src|action)\s*=\s*[\"']?\s*(?:javascript|vbscript|data):", re.IGNORECASE
-)
+UNSAFE_LINK = re.compile(r"(?:href|src|action)\s*=\s*[\"']?\s*(?:javascript|vbscript|data):", re.IGNORECASE)
 
 
 def hostile_pages_to_visit(site: Path) -> list[str]:
