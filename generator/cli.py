@@ -154,7 +154,8 @@ def build_command(project: Path, base_url: str | None, strict: bool, quiet: bool
     written = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.written.items()))
     problems = len(report.diagnostics.errors) + len(report.diagnostics.warnings)
     log.info(
-        f"built {config.paths.output}/: {report.articles} articles, {report.events} events, "
+        ("up to date" if report.up_to_date else "built")
+        + f" {config.paths.output}/: {report.articles} articles, {report.events} events, "
         f"{report.pages} pages, {problems} warnings, {report.seconds:.1f} s"
         + (f" (articles: {written})" if written else "")
     )

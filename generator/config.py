@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -58,6 +59,8 @@ class SiteConfig:
     feed_items: int = 50
     home_events: int = 20
     event_window_days: int = 10
+    # Processes for the per-article stages and rendering; 0 means one per CPU core.
+    workers: int = 0
     paths: Paths = field(default_factory=Paths)
     llm: LLMSettings = field(default_factory=LLMSettings)
 
@@ -72,6 +75,11 @@ class SiteConfig:
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
+    @property
+    def process_count(self) -> int:
+        """How many processes the parallel stages use."""
+        return self.workers or os.cpu_count() or 1
+
     def absolute_url(self, site_path: str) -> str:
         """The absolute URL of a page given by its path inside the site."""
         return self.base_url + site_path.lstrip("/")
@@ -82,6 +90,7 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "feed_items": (1, 100_000),
     "home_events": (1, 1000),
     "event_window_days": (0, 3650),
+    "workers": (0, 1024),
 }
 
 

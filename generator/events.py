@@ -17,6 +17,8 @@ event or opens a new one, whose slug is made once from its first article's title
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import itertools
 import math
 import re
@@ -215,9 +217,12 @@ def _average_link(a: Sequence[int], b: Sequence[int], pairs: dict[tuple[int, int
 
 
 def assign_events(
-    articles: Sequence[Article], stop_words: frozenset[str], settings: GroupingSettings = GroupingSettings()
+    articles: Sequence[Article],
+    stop_words: frozenset[str],
+    settings: GroupingSettings = GroupingSettings(),
+    taken_slugs: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Give every article an event slug (same order as `articles`)."""
+    """Give every article an event slug (same order as `articles`); new slugs avoid `taken_slugs`."""
     vectors = tfidf_vectors([article_terms(a, stop_words, settings.entity_weight, settings.name_weight)
                              for a in articles])  # fmt: skip
     pairs = candidate_pairs(articles, vectors, settings)
@@ -265,12 +270,12 @@ def assign_events(
             root = groups.find(ra)
             merged = members.pop(ra) + members.pop(rb)
             members[root] = merged
-    return _slugs(articles, groups)
+    return _slugs(articles, groups, taken_slugs)
 
 
-def _slugs(articles: Sequence[Article], groups: _Groups) -> list[str]:
+def _slugs(articles: Sequence[Article], groups: _Groups, taken: frozenset[str]) -> list[str]:
     """Pinned groups keep their slug; a new group is named after its first article's title."""
-    used = set(groups.pin.values())
+    used = set(groups.pin.values()) | taken
     slugs: dict[int, str] = {}
 
     def first_report(item: tuple[int, list[int]]) -> tuple[object, ...]:
@@ -327,25 +332,69 @@ def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:
     return tuple(copies)
 
 
+def neighbourhood(articles: Sequence[Article], window_days: int) -> list[int]:
+    """Indexes of the articles that grouping must look at: every article without an event, and
+    every article near enough in time to be linked to one. The rest keep their pinned events.
+    """
+    open_dates = sorted(a.date for a in articles if not a.event)
+    if not open_dates:
+        return []
+    window = timedelta(days=window_days)
+    chosen = []
+    for index, article in enumerate(articles):
+        position = bisect.bisect_left(open_dates, article.date - window)
+        if not article.event or (
+            position < len(open_dates) and open_dates[position] <= article.date + window
+        ):
+            chosen.append(index)
+    return chosen
+
+
+# What an event's title, summary and copies are made from: its slug and every field of its articles.
+EventParts = tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def event_key(slug: str, group: Sequence[Article]) -> str:
+    """A hash of everything an event's title, summary and copies depend on."""
+    digest = hashlib.blake2b(slug.encode(), digest_size=16)
+    for article in group:
+        digest.update(repr(article).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 def build_events(
     articles: Sequence[Article],
     assignment: Sequence[str],
     title_for: Callable[[Sequence[Article]], str],
     summary_for: Callable[[Sequence[Article]], tuple[str, ...]],
+    cache: dict[str, EventParts] | None = None,
 ) -> tuple[Event, ...]:
-    """Assemble Event objects, newest activity first, with titles and multi-article summaries."""
+    """Assemble Event objects, newest activity first, with titles and multi-article summaries.
+
+    With a `cache` (kept between builds by the caller), an event whose articles did not change
+    reuses its title and summary; the cache is left holding exactly this build's events.
+    """
     members: dict[str, list[Article]] = defaultdict(list)
     for article, slug in zip(articles, assignment, strict=True):
         members[slug].append(article)
+    previous = dict(cache or {})
+    if cache is not None:
+        cache.clear()
     events = []
     for slug, group in members.items():
         group.sort(key=lambda a: (a.date, a.path))
-        title = group[0].title if len(group) == 1 else title_for(group)
-        copies = find_copies(group)
-        copied = {copy for copy, _ in copies}
-        # The summary is drawn from the distinct texts, so a syndicated story does not count twice.
-        distinct = [a for a in group if a.path not in copied]
-        events.append(Event(slug=slug, title=title, articles=tuple(group), summary=summary_for(distinct),
-                            copies=copies))  # fmt: skip
+        key = event_key(slug, group) if cache is not None else ""
+        parts = previous.get(key)
+        if parts is None:
+            title = group[0].title if len(group) == 1 else title_for(group)
+            copies = find_copies(group)
+            copied = {copy for copy, _ in copies}
+            # The summary is drawn from the distinct texts, so a syndicated story does not count twice.
+            distinct = [a for a in group if a.path not in copied]
+            parts = (title, summary_for(distinct), copies)
+        if cache is not None:
+            cache[key] = parts
+        title, summary, copies = parts
+        events.append(Event(slug=slug, title=title, articles=tuple(group), summary=summary, copies=copies))
     events.sort(key=lambda e: (e.end, e.start, e.slug), reverse=True)
     return tuple(events)

@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -20,21 +21,28 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from generator import __version__
 from generator.clean import build_context, clean_document
 from generator.config import SiteConfig
-from generator.content import ArticleStore, article_from_file
+from generator.content import PIPELINE_VERSION, ArticleStore, article_from_file
 from generator.errors import BuildError, ConfigError, InputError, LockedError
-from generator.events import GroupingSettings, assign_events, build_events
+from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
+from generator.freshness import LastBuild, input_signature, last_build_if_current, record_last_build
+from generator.fsutil import link_tree
 from generator.ingest import read_inbox
 from generator.model import Article, CleanDocument, Event, RawDocument, SiteContent
 from generator.render import render_site
+from generator.render.incremental import read_manifest, write_manifest
 from generator.summarise import summarise
 from generator.summarise.llm import LLMSummariser, Summariser, make_summariser
 from generator.summarise.text import stop_words
 
 ProgressCallback = Callable[[str, int, int], None]
 STATE_DIR = ".broadsheet"
+RENDER_MANIFEST = "render-manifest.json"
+EVENT_CACHE = "cache/events.pickle"
 EVENT_SUMMARY_WORDS = 120
 
 
@@ -69,6 +77,9 @@ class BuildReport:
     written: Counter[str] = field(default_factory=Counter)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False
+    files_made: int = 0
+    files_written: int = 0
 
 
 @contextlib.contextmanager
@@ -136,7 +147,8 @@ def digest_inbox(
     with _timed(report, "clean"):
         cleaned = clean_all(ingested.documents, diagnostics, progress)
     store = ArticleStore(root / config.paths.articles, config.zone)
-    store.scan(display_prefix=config.paths.articles + "/")
+    with _timed(report, "load"):
+        store.scan(display_prefix=config.paths.articles + "/")
     with _timed(report, "summarise+write"):
         for number, document in enumerate(cleaned, start=1):
             digest = summarise(document, config.summary_sentences)
@@ -195,10 +207,23 @@ def group_events(
     config: SiteConfig,
     summariser: Summariser,
     summary_words: int = EVENT_SUMMARY_WORDS,
+    cache: dict[str, EventParts] | None = None,
 ) -> tuple[Event, ...]:
-    """Group articles into events; with a store, pin each unedited article to its event's slug."""
+    """Group articles into events; with a store, pin each unedited article to its event's slug.
+
+    Only articles without an event, and those near them in time, are grouped again: an article
+    already pinned keeps its event, so adding one article costs the articles of its weeks, not
+    the whole site.
+    """
     settings = GroupingSettings(window_days=config.event_window_days)
-    assignment = assign_events(articles, stop_words(), settings)
+    assignment = [a.event or "" for a in articles]
+    subset = neighbourhood(articles, settings.window_days)
+    if subset:
+        chosen = set(subset)
+        taken = frozenset(a.event for i, a in enumerate(articles) if a.event and i not in chosen)
+        slugs = assign_events([articles[i] for i in subset], stop_words(), settings, taken)
+        for index, slug in zip(subset, slugs, strict=True):
+            assignment[index] = slug
     pinned = []
     for article, slug in zip(articles, assignment, strict=True):
         if store is not None and article.event != slug and article.file is not None:
@@ -209,7 +234,30 @@ def group_events(
         assignment,
         summariser.event_title,
         lambda group: summariser.event_summary(group, summary_words),
+        cache,
     )
+
+
+def load_cache(path: Path) -> dict[str, Any]:
+    """A cache written by `save_cache`; empty when missing, unreadable or from another version."""
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != (__version__, PIPELINE_VERSION):
+        return {}
+    entries = stored.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def save_cache(path: Path, entries: dict[str, Any]) -> None:
+    """Store a cache under `.broadsheet/` (only Broadsheet writes and reads it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump({"version": (__version__, PIPELINE_VERSION), "entries": entries}, handle, protocol=5)
+    os.replace(temporary, path)
 
 
 def summariser_for(root: Path, config: SiteConfig) -> Summariser:
@@ -274,19 +322,37 @@ def publish(staging: Path, output: Path) -> None:
 def build_site(
     root: Path, config: SiteConfig, articles: list[Article], events: tuple[Event, ...], report: BuildReport
 ) -> None:
-    """Render the site into a staging directory beside the output and swap it in when complete."""
+    """Render the site into a staging directory beside the output and swap it in when complete.
+
+    The staging directory starts as hard links to the current site, so only what changed is
+    made again (see `generator.render.incremental`); the render manifest is removed before the
+    swap and written after it, so a build killed in between renders everything next time.
+    """
     output = root / config.paths.output
     output.parent.mkdir(parents=True, exist_ok=True)
+    manifest = root / STATE_DIR / RENDER_MANIFEST
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
+        previous: dict[str, str] = {}
+        if output.is_dir() and not output.is_symlink():
+            with _timed(report, "render: link previous site"):
+                link_tree(output, staging)
+            previous = read_manifest(manifest)
         content = SiteContent(
             articles=tuple(sorted(articles, key=lambda a: (a.date, a.path), reverse=True)),
             events=events,
         )
         with _timed(report, "render"):
-            rendered = render_site(content, config, theme_dirs(root, config), staging)
+            rendered = render_site(
+                content, config, theme_dirs(root, config), staging, previous=previous,
+                workers=config.process_count, timings=report.stage_seconds,
+            )  # fmt: skip
         report.pages = rendered.pages
+        report.files_made = rendered.made
+        report.files_written = len(rendered.written)
+        manifest.unlink(missing_ok=True)
         publish(staging, output)
+        write_manifest(manifest, rendered.fingerprints)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -310,24 +376,45 @@ def remove_leftovers(root: Path, config: SiteConfig) -> None:
 
 
 def build(root: Path, config: SiteConfig, progress: ProgressCallback = _no_progress) -> BuildReport:
-    """The whole build: digest the inbox, then group and render everything in the articles directory."""
+    """The whole build: digest the inbox, then group and render everything in the articles directory.
+
+    When no input changed since the last successful build, nothing is done and that build's
+    report (warnings included) is returned again.
+    """
     started = time.perf_counter()
     report = BuildReport()
+    state = root / STATE_DIR
     with project_lock(root):
+        last = last_build_if_current(root, config, state, input_signature(root, config))
+        if last is not None:
+            report.up_to_date = True
+            report.articles, report.events, report.pages = last.articles, last.events, last.pages
+            report.diagnostics.warnings.extend(last.warnings)
+            report.diagnostics.errors.extend(last.errors)
+            report.seconds = time.perf_counter() - started
+            return report
         remove_leftovers(root, config)
         summariser = summariser_for(root, config)
         store = digest_inbox(root, config, report, summariser, progress)
         with _timed(report, "load"):
             articles = load_articles(store, config, report.diagnostics)
         with _timed(report, "group"):
-            events = group_events(articles, store, config, summariser)
+            event_cache = load_cache(state / EVENT_CACHE)
+            events = group_events(articles, store, config, summariser, cache=event_cache)
+            save_cache(state / EVENT_CACHE, event_cache)
         if isinstance(summariser, LLMSummariser):
             summariser.save()
         for message in summariser.warnings:
             report.diagnostics.warn(message)
         articles = [a for e in events for a in e.articles]
         build_site(root, config, articles, events, report)
-    report.articles = len(articles)
-    report.events = len(events)
+        report.articles = len(articles)
+        report.events = len(events)
+        # Taken after the build, which writes into the articles directory itself.
+        record_last_build(state, LastBuild(
+            signature=input_signature(root, config), articles=report.articles, events=report.events,
+            pages=report.pages, warnings=tuple(report.diagnostics.warnings),
+            errors=tuple(report.diagnostics.errors),
+        ))  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_SLUG_LENGTH = 80
 # Names that break on some file systems or collide with the site's own files.
@@ -15,6 +16,8 @@ _RESERVED = frozenset(
 )
 
 
+# Templates ask for the slug of the same tag, person or source on thousands of pages.
+@lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH, fallback_prefix: str = "item") -> str:
     """Make a URL- and file-safe slug from any text.
 

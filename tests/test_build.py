@@ -191,7 +191,7 @@ def test_failed_render_leaves_the_previous_site(project: Path, monkeypatch: pyte
 
     monkeypatch.setattr("generator.pipeline.render_site", broken)
     with pytest.raises(RuntimeError):
-        build(project, config)
+        build(project, replace(config, title="A changed title, so the build has work to do"))
     assert tree_digest(project / "site") == before
     assert not [p for p in project.iterdir() if p.name.startswith(".site-new-")]
 

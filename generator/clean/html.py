@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
 # trafilatura and htmldate log every page they find odd; those are not the user's problems.
@@ -56,6 +55,8 @@ def _clean_title(title: str | None, sitename: str | None) -> str | None:
 def page_metadata(html: str) -> PageMetadata:
     """Title, author, site name, date and canonical URL declared by a page."""
     try:
+        import trafilatura
+
         found = trafilatura.extract_metadata(html)
     except (ValueError, TypeError, etree.ParserError):
         found = None
@@ -75,6 +76,8 @@ def page_metadata(html: str) -> PageMetadata:
 
 def main_content_lines(html: str) -> list[str]:
     """The page's main content, one line per block, as trafilatura extracts it (empty if none)."""
+    import trafilatura
+
     try:
         text = trafilatura.extract(html, output_format="txt", include_comments=False, include_tables=True,
                                    include_images=False, deduplicate=False)  # fmt: skip

@@ -8,8 +8,10 @@ gives byte-identical files.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,34 +19,41 @@ from generator.config import SiteConfig
 from generator.model import Article, SiteContent
 from generator.render import urls
 from generator.render.feeds import atom_feed, json_feed, rss_feed
+from generator.render.incremental import Fingerprints, Output, make_outputs, remove_stale, theme_fingerprint
 from generator.render.pages import build_index, make_environment, render_page, site_pages
-from generator.render.search import build_search_index
+from generator.render.search import SEARCH_DIR, build_search_index
 from generator.render.sitemap import robots, sitemap
 
 
 @dataclass(frozen=True)
 class RenderReport:
-    """What was written: the number of HTML pages and every file, site-relative and sorted."""
+    """What the site is made of, and what this render did.
+
+    `files` is every file of the site, site-relative and sorted; `made` counts the outputs made
+    again (the rest kept from the previous build); `written` lists those whose bytes changed.
+    """
 
     pages: int
     files: tuple[str, ...]
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    made: int = 0
+    written: tuple[str, ...] = ()
+    search_indexed: bool = False
 
 
-def copy_static(theme_dirs: Sequence[Path], out_dir: Path) -> list[str]:
-    """Copy each theme's `static/` into the site; a file in an earlier folder wins."""
-    written: dict[str, Path] = {}
+def static_outputs(theme_dirs: Sequence[Path], theme_key: str) -> list[Output]:
+    """Each theme's `static/` files; a file in an earlier folder wins."""
+    found: dict[str, Path] = {}
     for theme in theme_dirs:
         static = theme / "static"
         if not static.is_dir():
             continue
         for source in sorted(static.rglob("*")):
             if source.is_file() and not source.is_symlink():
-                written.setdefault("static/" + source.relative_to(static).as_posix(), source)
-    for relative, source in sorted(written.items()):
-        target = out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    return sorted(written)
+                found.setdefault("static/" + source.relative_to(static).as_posix(), source)
+    return [
+        Output(relative, theme_key, source.read_bytes, "static") for relative, source in sorted(found.items())
+    ]
 
 
 def with_aware_dates(content: SiteContent, zone: ZoneInfo) -> SiteContent:
@@ -61,50 +70,121 @@ def with_aware_dates(content: SiteContent, zone: ZoneInfo) -> SiteContent:
     return SiteContent(articles=tuple(fix(a) for a in content.articles), events=events)
 
 
-def _write(out_dir: Path, relative: str, data: bytes | str) -> str:
-    target = out_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return relative
-
-
-def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path], out_dir: Path,
-                search: bool = True) -> RenderReport:  # fmt: skip
-    """Write the whole static site into `out_dir`; `search=False` skips the Pagefind index."""
-    content = with_aware_dates(content, config.zone)
+def site_outputs(
+    content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path]
+) -> tuple[list[Output], int]:
+    """Every file of the site except the search index, with fingerprints; and the page count."""
     env = make_environment(theme_dirs, config)
     index = build_index(content, config)
-    files = copy_static(theme_dirs, out_dir)
+    # How many processes render does not change what they write.
+    theme_key = theme_fingerprint(theme_dirs, repr(replace(config, workers=0)))
+    prints = Fingerprints(theme_key)
+    outputs = static_outputs(theme_dirs, theme_key)
     pages = site_pages(content, index, config)
     for page in pages:
-        files.append(_write(out_dir, urls.file_for(page.path), render_page(env, page)))
+        fingerprint = prints.of("page", page.path, page.template, page.title, page.description, page.values)
+        outputs.append(Output(urls.file_for(page.path), fingerprint, partial(render_page, env, page)))
     description = config.description
-    site_feeds = {"feed.xml": rss_feed, "atom.xml": atom_feed, "feed.json": json_feed}
-    for name, make_feed in site_feeds.items():
-        files.append(
-            _write(out_dir, name, make_feed(content.articles, config, name, config.title, description))
+    for name, make_feed in {"feed.xml": rss_feed, "atom.xml": atom_feed, "feed.json": json_feed}.items():
+        outputs.append(
+            Output(
+                name,
+                prints.of("site-feed", name, content.articles[: config.feed_items]),
+                partial(make_feed, content.articles, config, name, config.title, description),
+                "feeds",
+            )
         )
     # Readers follow one story, or one outlet.
     for event in content.events:
         path = urls.event_path(event.slug)
         title = f"{event.title} — {config.title}"
-        feed = rss_feed(event.articles, config, path + "feed.xml", title, f"Reports on: {event.title}", path)
-        files.append(_write(out_dir, path + "feed.xml", feed))
+        outputs.append(
+            Output(
+                path + "feed.xml",
+                prints.of("event-feed", event),
+                partial(
+                    rss_feed,
+                    event.articles,
+                    config,
+                    path + "feed.xml",
+                    title,
+                    f"Reports on: {event.title}",
+                    path,
+                ),
+                "feeds",
+            )
+        )
     for path, articles in sorted(index.by_source.items()):
         name = index.source_names[path]
-        feed = rss_feed(
-            articles, config, path + "feed.xml", f"{name} — {config.title}", f"Reports from {name}.", path
+        outputs.append(
+            Output(
+                path + "feed.xml",
+                prints.of("source-feed", name, articles[: config.feed_items]),
+                partial(
+                    rss_feed,
+                    articles,
+                    config,
+                    path + "feed.xml",
+                    f"{name} — {config.title}",
+                    f"Reports from {name}.",
+                    path,
+                ),
+                "feeds",
+            )
         )
-        files.append(_write(out_dir, path + "feed.xml", feed))
-    files.append(_write(out_dir, "sitemap.xml", sitemap((p.path for p in pages), config)))
-    files.append(_write(out_dir, "robots.txt", robots(config)))
-    files.append(_write(out_dir, ".nojekyll", ""))
+    page_paths = [p.path for p in pages]
+    outputs.append(
+        Output(
+            "sitemap.xml", prints.of("sitemap", page_paths), partial(sitemap, page_paths, config), "sitemap"
+        )
+    )
+    outputs.append(Output("robots.txt", theme_key, partial(robots, config), "sitemap"))
+    outputs.append(Output(".nojekyll", "", lambda: "", "static"))
+    return outputs, len(pages)
+
+
+def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path], out_dir: Path,
+                search: bool = True, previous: dict[str, str] | None = None,
+                workers: int = 1, timings: dict[str, float] | None = None) -> RenderReport:  # fmt: skip
+    """Bring `out_dir` to the site for `content`: make what changed since `previous`, drop the rest.
+
+    `out_dir` is empty or a linked copy of the site that `previous` describes. `search=False`
+    skips the Pagefind index. Seconds per part (pages, feeds, sitemap, search) are added to
+    `timings` when given.
+    """
+    timings = timings if timings is not None else {}
+    started = time.perf_counter()
+    content = with_aware_dates(content, config.zone)
+    outputs, page_count = site_outputs(content, config, theme_dirs)
+    timings["render: plan"] = time.perf_counter() - started
+    made = 0
+    written: list[str] = []
+    for kind in ("static", "page", "feeds", "sitemap"):
+        started = time.perf_counter()
+        counts = make_outputs([o for o in outputs if o.kind == kind], out_dir, previous or {}, workers)
+        made += counts.made
+        written.extend(counts.written)
+        timings[f"render: {kind}s" if kind != "feeds" else "render: feeds"] = time.perf_counter() - started
+    keep = {o.path for o in outputs}
+    removed = remove_stale(out_dir, keep, under_kept_dirs=[SEARCH_DIR])
+    files = sorted(keep)
+    indexed = False
     if search:
-        build_search_index(out_dir)
-        files.extend(
-            p.relative_to(out_dir).as_posix() for p in (out_dir / "pagefind").rglob("*") if p.is_file()
-        )
-    return RenderReport(pages=len(pages), files=tuple(sorted(files)))
+        index_dir = out_dir / SEARCH_DIR
+        articles_changed = removed > 0 or any(p.startswith("articles/") for p in written)
+        if articles_changed or not index_dir.is_dir():
+            started = time.perf_counter()
+            # Pagefind writes into its folder; starting empty never touches the previous site's files.
+            shutil.rmtree(index_dir, ignore_errors=True)
+            build_search_index(out_dir)
+            indexed = True
+            timings["search index"] = time.perf_counter() - started
+        files.extend(p.relative_to(out_dir).as_posix() for p in index_dir.rglob("*") if p.is_file())
+    else:
+        shutil.rmtree(out_dir / SEARCH_DIR, ignore_errors=True)
+    return RenderReport(pages=page_count, files=tuple(sorted(files)),
+                        fingerprints={o.path: o.fingerprint for o in outputs}, made=made,
+                        written=tuple(written), search_indexed=indexed)  # fmt: skip
 
 
 __all__ = ["RenderReport", "render_site"]

@@ -1,0 +1,206 @@
+"""Render only what changed: fingerprints of each output's inputs, and write-if-changed.
+
+Every file the site is made of is an `Output`: a site path, a fingerprint of everything that
+goes into it (the theme and settings, the page's variables down to each article's fields), and
+a function that makes its bytes. The staging folder starts as hard links to the previous site;
+an output whose fingerprint matches the previous build's is left as it is, and one that is made
+again replaces its file only when the bytes differ. So adding one article rewrites the pages that
+show it and nothing else, and unchanged files keep their modification time (small uploads to
+GitHub Pages, quick `rsync`).
+
+Writing always goes to a new file that replaces the old name, never into a linked file: the
+previous site stays intact until the new one is swapped in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from generator.model import Article, Event
+
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: where it goes, what it depends on, how to make it."""
+
+    path: str
+    fingerprint: str
+    make: Callable[[], bytes | str]
+    kind: str = "page"
+
+
+class Fingerprints:
+    """Stable hashes of render inputs; each article and event is hashed once per build."""
+
+    def __init__(self, salt: str) -> None:
+        self.salt = salt
+        self._memo: dict[int, str] = {}
+        self._keep: list[object] = []  # keeps memoised objects alive, so their ids stay unique
+
+    def of(self, *values: object) -> str:
+        """The fingerprint of a page's inputs."""
+        digest = hashlib.blake2b(self.salt.encode(), digest_size=16)
+        for value in values:
+            self._feed(digest, value)
+        return digest.hexdigest()
+
+    def _object(self, value: Article | Event) -> str:
+        key = id(value)
+        found = self._memo.get(key)
+        if found is None:
+            digest = hashlib.blake2b(digest_size=16)
+            digest.update(type(value).__name__.encode())
+            for item in fields(value):
+                digest.update(item.name.encode())
+                self._feed(digest, getattr(value, item.name))
+            found = self._memo[key] = digest.hexdigest()
+            self._keep.append(value)
+        return found
+
+    def _feed(self, digest: Any, value: object) -> None:
+        if isinstance(value, (Article, Event)):
+            digest.update(b"O" + self._object(value).encode())
+        elif isinstance(value, (list, tuple)):
+            digest.update(b"[%d" % len(value))
+            for item in value:
+                self._feed(digest, item)
+            digest.update(b"]")
+        elif isinstance(value, dict):
+            digest.update(b"{%d" % len(value))
+            for key in sorted(value, key=str):
+                digest.update(str(key).encode() + b":")
+                self._feed(digest, value[key])
+            digest.update(b"}")
+        elif isinstance(value, (str, int, float, bool, datetime, date)) or value is None:
+            digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
+        elif is_dataclass(value) and not isinstance(value, type):
+            digest.update(type(value).__name__.encode())
+            for item in fields(value):
+                self._feed(digest, getattr(value, item.name))
+        else:
+            raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+
+
+def theme_fingerprint(theme_dirs: Sequence[Path], settings: str) -> str:
+    """A hash of every template and static file (names and bytes) and of the settings."""
+    digest = hashlib.blake2b(settings.encode(), digest_size=16)
+    for position, theme in enumerate(theme_dirs):
+        for path in sorted(p for p in theme.rglob("*") if p.is_file()):
+            digest.update(f"{position}:{path.relative_to(theme).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    """The previous build's {site path: fingerprint}; empty when missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {}
+    outputs = data.get("outputs")
+    return {str(k): str(v) for k, v in outputs.items()} if isinstance(outputs, dict) else {}
+
+
+def write_manifest(path: Path, outputs: dict[str, str]) -> None:
+    """Store this build's fingerprints for the next one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(
+        json.dumps({"version": MANIFEST_VERSION, "outputs": dict(sorted(outputs.items()))}), encoding="utf-8"
+    )
+    os.replace(temporary, path)
+
+
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Put `data` at `target` unless it already holds exactly that; True when it wrote.
+
+    A changed file is written beside and renamed over the old name, so a hard link to the
+    previous file (the live site) is never modified.
+    """
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return True
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    """How many outputs were made again, and which of those changed on disk."""
+
+    made: int
+    written: tuple[str, ...]
+
+
+# The outputs of the current build, read by forked workers (fork shares them without pickling).
+_PENDING: list[Output] = []
+_TARGET: list[Path] = []
+
+
+def _make_slice(bounds: tuple[int, int]) -> tuple[int, list[str]]:
+    made, written = 0, []
+    for output in _PENDING[bounds[0] : bounds[1]]:
+        data = output.make()
+        made += 1
+        if write_if_changed(_TARGET[0] / output.path, data.encode() if isinstance(data, str) else data):
+            written.append(output.path)
+    return made, written
+
+
+def make_outputs(
+    outputs: Iterable[Output], out_dir: Path, previous: dict[str, str], workers: int
+) -> WriteCounts:
+    """Make every output whose fingerprint is new or whose file is missing; in processes if asked."""
+    pending = [
+        o for o in outputs if previous.get(o.path) != o.fingerprint or not (out_dir / o.path).is_file()
+    ]
+    _PENDING[:] = pending
+    _TARGET[:] = [out_dir]
+    try:
+        # Forking costs more than it saves on small batches (an edit, one new article).
+        if workers > 1 and len(pending) >= 200 and "fork" in multiprocessing.get_all_start_methods():
+            step = max(1, len(pending) // (workers * 8))
+            slices = [(start, min(start + step, len(pending))) for start in range(0, len(pending), step)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                counts = pool.map(_make_slice, slices, chunksize=1)
+        else:
+            counts = [_make_slice((0, len(pending)))]
+    finally:
+        _PENDING.clear()
+        _TARGET.clear()
+    return WriteCounts(made=sum(c[0] for c in counts), written=tuple(p for c in counts for p in c[1]))
+
+
+def remove_stale(out_dir: Path, keep: set[str], under_kept_dirs: Iterable[str] = ()) -> int:
+    """Delete files (and then empty folders) that the new site no longer has; returns the count."""
+    protected = tuple(d.rstrip("/") + "/" for d in under_kept_dirs)
+    removed = 0
+    for directory, folders, files in os.walk(out_dir, topdown=False):
+        relative_dir = Path(directory).relative_to(out_dir).as_posix()
+        prefix = "" if relative_dir == "." else relative_dir + "/"
+        for name in files:
+            relative = prefix + name
+            if relative not in keep and not relative.startswith(protected):
+                os.unlink(os.path.join(directory, name))
+                removed += 1
+        for name in folders:
+            path = os.path.join(directory, name)
+            if not os.listdir(path):
+                os.rmdir(path)
+    return removed
