@@ -78,7 +78,12 @@ class SiteConfig:
     @property
     def process_count(self) -> int:
         """How many processes the parallel stages use."""
-        return self.workers or os.cpu_count() or 1
+        if self.workers:
+            return self.workers
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:
+            return os.cpu_count() or 1
 
     def absolute_url(self, site_path: str) -> str:
         """The absolute URL of a page given by its path inside the site."""

@@ -280,6 +280,18 @@ class ArticleStore:
             number += 1
         return candidate
 
+    def current_outcome(self, key: str, content_hash: str) -> WriteOutcome | None:
+        """ "unchanged" or "kept-edit" when the article made from this input needs no work."""
+        relpath = self.by_source.get(key)
+        if relpath is None:
+            return None
+        file = self.files[relpath]
+        if file.metadata.get("raw_hash") != content_hash:
+            return None
+        if file.edited:
+            return "kept-edit"
+        return "unchanged" if file.metadata.get("pipeline") == PIPELINE_VERSION else None
+
     def write_digest(self, doc: CleanDocument, digest: Digest) -> tuple[WriteOutcome, str]:
         """Write (or refresh) the article made from one raw input; never touch an edited file."""
         existing_rel = self.by_source.get(doc.key)

@@ -19,20 +19,23 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.clean import build_context, clean_document
+from generator.clean import CleaningContext, build_context, clean_document
 from generator.config import SiteConfig
 from generator.content import PIPELINE_VERSION, ArticleStore, article_from_file
 from generator.errors import BuildError, ConfigError, InputError, LockedError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
+from generator.executor import chunk_size, local_executor
 from generator.freshness import LastBuild, input_signature, last_build_if_current, record_last_build
 from generator.fsutil import link_tree
 from generator.ingest import read_inbox
-from generator.model import Article, CleanDocument, Event, RawDocument, SiteContent
+from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
 from generator.render.incremental import read_manifest, write_manifest
 from generator.summarise import summarise
@@ -109,24 +112,59 @@ def project_lock(root: Path) -> Iterator[None]:
         handle.close()
 
 
-def clean_all(
-    documents: list[RawDocument], diagnostics: Diagnostics, progress: ProgressCallback = _no_progress
-) -> list[CleanDocument]:
-    """Clean every raw document with cross-document evidence; a document that fails is reported."""
+@dataclass(frozen=True)
+class DigestedDocument:
+    """One raw document after cleaning and summarising, or the reason it was skipped."""
+
+    key: str
+    cleaned: CleanDocument | None
+    digest: Digest | None
+    error: str | None = None
+
+
+def digest_document(document: RawDocument, context: CleaningContext, sentences: int) -> DigestedDocument:
+    """Clean and summarise one document: a pure function, so any executor can run it."""
+    try:
+        cleaned = clean_document(document, context)
+    except (ValueError, RecursionError) as error:
+        return DigestedDocument(
+            document.key,
+            None,
+            None,
+            f"{document.key}: could not be cleaned ({type(error).__name__}: {error})",
+        )
+    if not cleaned.paragraphs:
+        return DigestedDocument(
+            document.key,
+            None,
+            None,
+            f"{document.key}: no article text found after removing boilerplate; skipped",
+        )
+    return DigestedDocument(document.key, cleaned, summarise(cleaned, sentences))
+
+
+def digest_documents(
+    documents: list[RawDocument],
+    config: SiteConfig,
+    executor: Executor | None = None,
+    only: list[RawDocument] | None = None,
+) -> Iterator[DigestedDocument]:
+    """Clean and summarise `only` (default: all) of the documents, with evidence from all of them.
+
+    Runs on `executor`, or on a local process pool sized by `config.workers`.
+    """
+    selected = documents if only is None else only
+    if not selected:
+        return
     context = build_context(documents)
-    cleaned: list[CleanDocument] = []
-    for number, document in enumerate(documents, start=1):
-        try:
-            result = clean_document(document, context)
-        except (ValueError, RecursionError) as error:
-            diagnostics.error(f"{document.key}: could not be cleaned ({type(error).__name__}: {error})")
-            continue
-        if not result.paragraphs:
-            diagnostics.error(f"{document.key}: no article text found after removing boilerplate; skipped")
-        else:
-            cleaned.append(result)
-        progress("clean", number, len(documents))
-    return cleaned
+    work = partial(digest_document, context=context, sentences=config.summary_sentences)
+    workers = config.process_count
+    pool = executor or local_executor(workers, len(selected))
+    try:
+        yield from pool.map(work, selected, chunksize=chunk_size(len(selected), workers))
+    finally:
+        if executor is None:
+            pool.shutdown()
 
 
 def digest_inbox(
@@ -135,8 +173,9 @@ def digest_inbox(
     report: BuildReport,
     summariser: Summariser,
     progress: ProgressCallback = _no_progress,
+    executor: Executor | None = None,
 ) -> ArticleStore:
-    """Ingest, clean, summarise and write every inbox file into the articles directory."""
+    """Ingest, clean, summarise and write every new or changed inbox file into the articles directory."""
     diagnostics = report.diagnostics
     with _timed(report, "ingest"):
         ingested = read_inbox(root / config.paths.inbox, root, config.zone)
@@ -144,20 +183,34 @@ def digest_inbox(
         diagnostics.error(message)
     for message in ingested.warnings:
         diagnostics.warn(message)
-    with _timed(report, "clean"):
-        cleaned = clean_all(ingested.documents, diagnostics, progress)
     store = ArticleStore(root / config.paths.articles, config.zone)
     with _timed(report, "load"):
         store.scan(display_prefix=config.paths.articles + "/")
-    with _timed(report, "summarise+write"):
-        for number, document in enumerate(cleaned, start=1):
-            digest = summarise(document, config.summary_sentences)
+    # Documents whose article is already made from the same bytes by this pipeline version are
+    # not cleaned again: the cross-document evidence only ever matters for new text.
+    todo: list[RawDocument] = []
+    for document in ingested.documents:
+        outcome = store.current_outcome(document.key, document.content_hash)
+        if outcome is None:
+            todo.append(document)
+        else:
+            report.written[outcome] += 1
+    with _timed(report, "clean+summarise"):
+        # The context is built from every document, current or not, so new text meets the
+        # same boilerplate evidence it would in a full build.
+        results = list(digest_documents(ingested.documents, config, executor, only=todo))
+    with _timed(report, "write"):
+        for number, result in enumerate(results, start=1):
+            if result.cleaned is None or result.digest is None:
+                diagnostics.error(result.error or f"{result.key}: skipped")
+                continue
+            cleaned, digest = result.cleaned, result.digest
             if config.llm.enabled:
                 digest = replace(
-                    digest, summary=summariser.article_summary(document, config.summary_sentences)
+                    digest, summary=summariser.article_summary(cleaned, config.summary_sentences)
                 )
             try:
-                outcome, relpath = store.write_digest(document, digest)
+                outcome, relpath = store.write_digest(cleaned, digest)
             except InputError as error:
                 diagnostics.error(str(error))
                 continue
@@ -165,10 +218,10 @@ def digest_inbox(
             if outcome == "conflict":
                 diagnostics.warn(
                     f"{config.paths.articles}/{relpath}: you edited this article and its raw file "
-                    f"{document.source_file} changed; your edit is kept and the new version is in "
+                    f"{cleaned.source_file} changed; your edit is kept and the new version is in "
                     f"{Path(relpath).name}.incoming"
                 )
-            progress("summarise", number, len(cleaned))
+            progress("summarise", number, len(results))
     return store
 
 
@@ -375,11 +428,17 @@ def remove_leftovers(root: Path, config: SiteConfig) -> None:
                 temporary.unlink(missing_ok=True)
 
 
-def build(root: Path, config: SiteConfig, progress: ProgressCallback = _no_progress) -> BuildReport:
+def build(
+    root: Path,
+    config: SiteConfig,
+    progress: ProgressCallback = _no_progress,
+    executor: Executor | None = None,
+) -> BuildReport:
     """The whole build: digest the inbox, then group and render everything in the articles directory.
 
     When no input changed since the last successful build, nothing is done and that build's
-    report (warnings included) is returned again.
+    report (warnings included) is returned again. `executor` runs the per-article stages (see
+    `generator.executor`); by default a local process pool.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -395,7 +454,7 @@ def build(root: Path, config: SiteConfig, progress: ProgressCallback = _no_progr
             return report
         remove_leftovers(root, config)
         summariser = summariser_for(root, config)
-        store = digest_inbox(root, config, report, summariser, progress)
+        store = digest_inbox(root, config, report, summariser, progress, executor)
         with _timed(report, "load"):
             articles = load_articles(store, config, report.diagnostics)
         with _timed(report, "group"):

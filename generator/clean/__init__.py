@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from generator.clean.html import PageMetadata, block_lines, main_content_lines, page_metadata
@@ -68,10 +67,9 @@ def build_context(documents: Sequence[RawDocument]) -> CleaningContext:
         seen.discard("")
         lines.setdefault(key, Counter()).update(seen)
     # Only lines that repeat can be evidence; dropping the rest keeps the context small.
-    repeated = {
-        key: MappingProxyType({k: v for k, v in counts.items() if v > 1}) for key, counts in lines.items()
-    }
-    return CleaningContext(MappingProxyType(dict(per_source)), MappingProxyType(repeated))
+    repeated = {key: {k: v for k, v in counts.items() if v > 1} for key, counts in lines.items()}
+    # Plain dicts (typed read-only), because the context travels to worker processes by pickle.
+    return CleaningContext(dict(per_source), repeated)
 
 
 def _first_sentence(paragraphs: Sequence[str]) -> str:

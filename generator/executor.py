@@ -1,0 +1,54 @@
+"""Where the per-article stages run: here, in local processes, or on any `concurrent.futures` executor.
+
+Cleaning and summarising one article needs only that article and a read-only context, so the
+work is a pure function mapped over documents. Any `concurrent.futures.Executor` can run it:
+the default is a local process pool; a Dask cluster (`distributed.Client.get_executor()`) or a
+Ray cluster (`ray.util.multiprocessing.Pool` via its executor adapter) plugs in the same way
+through `generator.pipeline.build(..., executor=...)`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a process pool costs more (start-up, pickling) than it saves.
+MIN_PARALLEL_ITEMS = 64
+
+
+class SerialExecutor(Executor):
+    """Runs each call at once in this process: the executor for one core and for small batches."""
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        """Run `fn` now and return its finished future."""
+        future: Future[R] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to the caller through the future, as pools do
+            future.set_exception(error)
+        return future
+
+    def map(
+        self, fn: Callable[[T], R], *iterables: Iterable[T], timeout: float | None = None, chunksize: int = 1
+    ) -> Iterator[R]:
+        """Apply `fn` lazily, in order."""
+        return map(fn, *iterables)
+
+
+def local_executor(workers: int, items: int) -> Executor:
+    """A process pool of `workers` for a batch of `items`, or the serial executor when not worth it."""
+    if workers <= 1 or items < MIN_PARALLEL_ITEMS:
+        return SerialExecutor()
+    # fork shares the already-imported modules, which start-up would otherwise import again.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+
+def chunk_size(items: int, workers: int) -> int:
+    """Chunks big enough to amortise pickling, small enough to balance the load."""
+    return max(1, items // (max(1, workers) * 8))
