@@ -368,32 +368,42 @@ def build_events(
     title_for: Callable[[Sequence[Article]], str],
     summary_for: Callable[[Sequence[Article]], tuple[str, ...]],
     cache: dict[str, EventParts] | None = None,
+    mapper: Callable[[Callable[[list[Article]], EventParts], list[list[Article]]], list[EventParts]]
+    | None = None,
 ) -> tuple[Event, ...]:
     """Assemble Event objects, newest activity first, with titles and multi-article summaries.
 
     With a `cache` (kept between builds by the caller), an event whose articles did not change
     reuses its title and summary; the cache is left holding exactly this build's events.
+    `mapper(function, groups)` makes the missing titles and summaries (default: in this process).
     """
+    mapper = mapper or (lambda function, groups: [function(g) for g in groups])
     members: dict[str, list[Article]] = defaultdict(list)
     for article, slug in zip(articles, assignment, strict=True):
         members[slug].append(article)
     previous = dict(cache or {})
+    keys: dict[str, str] = {}
+    for slug, group in members.items():
+        group.sort(key=lambda a: (a.date, a.path))
+        keys[slug] = event_key(slug, group) if cache is not None else slug
+
+    def parts_of(group: list[Article]) -> EventParts:
+        title = group[0].title if len(group) == 1 else title_for(group)
+        copies = find_copies(group)
+        copied = {copy for copy, _ in copies}
+        # The summary is drawn from the distinct texts, so a syndicated story does not count twice.
+        distinct = [a for a in group if a.path not in copied]
+        return title, summary_for(distinct), copies
+
+    missing = [slug for slug in members if keys[slug] not in previous]
+    made = dict(zip(missing, mapper(parts_of, [members[slug] for slug in missing]), strict=True))
     if cache is not None:
         cache.clear()
     events = []
     for slug, group in members.items():
-        group.sort(key=lambda a: (a.date, a.path))
-        key = event_key(slug, group) if cache is not None else ""
-        parts = previous.get(key)
-        if parts is None:
-            title = group[0].title if len(group) == 1 else title_for(group)
-            copies = find_copies(group)
-            copied = {copy for copy, _ in copies}
-            # The summary is drawn from the distinct texts, so a syndicated story does not count twice.
-            distinct = [a for a in group if a.path not in copied]
-            parts = (title, summary_for(distinct), copies)
+        parts = made[slug] if slug in made else previous[keys[slug]]
         if cache is not None:
-            cache[key] = parts
+            cache[keys[slug]] = parts
         title, summary, copies = parts
         events.append(Event(slug=slug, title=title, articles=tuple(group), summary=summary, copies=copies))
     events.sort(key=lambda e: (e.end, e.start, e.slug), reverse=True)

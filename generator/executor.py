@@ -10,7 +10,7 @@ through `generator.pipeline.build(..., executor=...)`.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -52,3 +52,34 @@ def local_executor(workers: int, items: int) -> Executor:
 def chunk_size(items: int, workers: int) -> int:
     """Chunks big enough to amortise pickling, small enough to balance the load."""
     return max(1, items // (max(1, workers) * 8))
+
+
+# The function and items of the current `fork_map`, inherited by forked workers, never pickled.
+_FORK_JOB: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
+
+
+def _run_fork_slice(bounds: tuple[int, int]) -> list[Any]:
+    function, items = _FORK_JOB[0]
+    return [function(item) for item in items[bounds[0] : bounds[1]]]
+
+
+def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """`[function(item) for item in items]` on forked processes, for closures that cannot be pickled.
+
+    Serial where fork is unavailable, with one worker, or for a batch too small to pay for it.
+    """
+    if (
+        workers <= 1
+        or len(items) < MIN_PARALLEL_ITEMS
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [function(item) for item in items]
+    step = chunk_size(len(items), workers)
+    slices = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
+    _FORK_JOB[:] = [(function, items)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_run_fork_slice, slices, chunksize=1)
+    finally:
+        _FORK_JOB.clear()
+    return [result for part in parts for result in part]

@@ -31,7 +31,7 @@ from generator.config import SiteConfig
 from generator.content import PIPELINE_VERSION, ArticleStore, article_from_file
 from generator.errors import BuildError, ConfigError, InputError, LockedError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
-from generator.executor import chunk_size, local_executor
+from generator.executor import chunk_size, fork_map, local_executor
 from generator.freshness import LastBuild, input_signature, last_build_if_current, record_last_build
 from generator.fsutil import link_tree
 from generator.ingest import read_inbox
@@ -288,6 +288,10 @@ def group_events(
         summariser.event_title,
         lambda group: summariser.event_summary(group, summary_words),
         cache,
+        # An LLM summariser keeps one answer cache in this process: it runs here.
+        None
+        if isinstance(summariser, LLMSummariser)
+        else lambda function, groups: fork_map(function, groups, config.process_count),
     )
 
 

@@ -19,7 +19,14 @@ from generator.config import SiteConfig
 from generator.model import Article, SiteContent
 from generator.render import urls
 from generator.render.feeds import atom_feed, json_feed, rss_feed
-from generator.render.incremental import Fingerprints, Output, make_outputs, remove_stale, theme_fingerprint
+from generator.render.incremental import (
+    Fingerprints,
+    Output,
+    make_outputs,
+    remove_stale,
+    reuse_identical,
+    theme_fingerprint,
+)
 from generator.render.pages import build_index, make_environment, render_page, site_pages
 from generator.render.search import SEARCH_DIR, build_search_index
 from generator.render.sitemap import robots, sitemap
@@ -174,9 +181,14 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
         articles_changed = removed > 0 or any(p.startswith("articles/") for p in written)
         if articles_changed or not index_dir.is_dir():
             started = time.perf_counter()
-            # Pagefind writes into its folder; starting empty never touches the previous site's files.
-            shutil.rmtree(index_dir, ignore_errors=True)
+            # Pagefind rewrites its whole folder: it starts empty (so the live site's linked files
+            # are never written into), and files that come out the same are put back afterwards.
+            previous_index = out_dir / f".{SEARCH_DIR}-previous"
+            shutil.rmtree(previous_index, ignore_errors=True)
+            if index_dir.is_dir():
+                index_dir.rename(previous_index)
             build_search_index(out_dir)
+            reuse_identical(index_dir, previous_index)
             indexed = True
             timings["search index"] = time.perf_counter() - started
         files.extend(p.relative_to(out_dir).as_posix() for p in index_dir.rglob("*") if p.is_file())

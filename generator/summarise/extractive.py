@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator.summarise.sentences import split_sentences
 from generator.summarise.text import content_terms
@@ -43,17 +44,26 @@ class Candidate:
         """Length in words."""
         return len(self.text.split())
 
+    @cached_property
+    def norm(self) -> float:
+        """The length of the term vector, computed once (selection compares each sentence often)."""
+        return _norm(self.terms)
+
 
 def _norm(terms: Counter[str]) -> float:
     return math.sqrt(sum(v * v for v in terms.values())) or 1.0
 
 
-def similarity(a: Counter[str], b: Counter[str]) -> float:
-    """Cosine similarity of two term bags."""
+def similarity(
+    a: Counter[str], b: Counter[str], norm_a: float | None = None, norm_b: float | None = None
+) -> float:
+    """Cosine similarity of two term bags; pass norms already known to save recomputing them."""
+    norm_a = _norm(a) if norm_a is None else norm_a
+    norm_b = _norm(b) if norm_b is None else norm_b
     if len(a) > len(b):
         a, b = b, a
     dot = sum(value * b.get(term, 0) for term, value in a.items())
-    return dot / (_norm(a) * _norm(b))
+    return dot / (norm_a * norm_b)
 
 
 def candidates(paragraphs: Sequence[str], document: int = 0) -> list[Candidate]:
@@ -79,11 +89,14 @@ def score_sentences(cands: Sequence[Candidate], title: str = "", lead_weight: fl
     for candidate in cands:
         centroid.update(candidate.terms)
     title_terms = Counter(content_terms(title))
+    centroid_norm, title_norm = _norm(centroid), _norm(title_terms)
     scores = []
     for candidate in cands:
         position = lead_weight / (1 + candidate.position) ** POSITION_DECAY
-        central = similarity(candidate.terms, centroid)
-        headline = similarity(candidate.terms, title_terms) if title_terms else 0.0
+        central = similarity(candidate.terms, centroid, candidate.norm, centroid_norm)
+        headline = (
+            similarity(candidate.terms, title_terms, candidate.norm, title_norm) if title_terms else 0.0
+        )
         length = min(1.0, candidate.words / 15)
         scores.append(position + 0.8 * central + 0.4 * headline + 0.2 * length)
     return scores
@@ -99,9 +112,16 @@ def select(
     per_document_penalty: float = 0.0,
 ) -> list[Candidate]:
     """Greedy choice of the best sentences under a sentence or word budget, without near-repeats."""
-    order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].document, cands[i].position))
+    # Unusable sentences never become usable: they are left out once, not checked every round.
+    order = [
+        i
+        for i in sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i].document, cands[i].position))
+        if _usable(cands[i])
+    ]
     chosen: list[Candidate] = []
     chosen_keys: set[tuple[int, int]] = set()
+    # Sentences too close to one already chosen; each is compared with a pick once, when it is made.
+    repeats: set[int] = set()
     used_words = 0
     adjusted = list(scores)
     while True:
@@ -109,14 +129,12 @@ def select(
         for index in order:
             candidate = cands[index]
             key = (candidate.document, candidate.position)
-            if key in chosen_keys or not _usable(candidate):
+            if key in chosen_keys or index in repeats:
                 continue
             if (
                 _DANGLING.match(candidate.text)
                 and (candidate.document, candidate.position - 1) not in chosen_keys
             ):
-                continue
-            if any(similarity(candidate.terms, other.terms) > redundancy for other in chosen):
                 continue
             if words is not None and used_words and used_words + candidate.words > words * 1.1:
                 continue
@@ -130,6 +148,11 @@ def select(
         picked = cands[best_index]
         chosen.append(picked)
         chosen_keys.add((picked.document, picked.position))
+        repeats.update(
+            i
+            for i in order
+            if similarity(cands[i].terms, picked.terms, cands[i].norm, picked.norm) > redundancy
+        )
         used_words += picked.words
         if sentences is not None and len(chosen) >= sentences:
             break

@@ -1,0 +1,105 @@
+"""Incremental builds: nothing changed means nothing written; one new article rewrites only its pages."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+from generator.config import load_config
+from generator.pipeline import build
+
+from .conftest import SEEDS, make_project
+
+
+def stamps(site: Path) -> dict[str, tuple[int, int]]:
+    """Site path → (inode, mtime in ns): a file rewritten in any way changes one of them."""
+    return {
+        p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in site.rglob("*")
+        if p.is_file()
+    }
+
+
+def contents(site: Path) -> dict[str, bytes]:
+    """Site path → bytes."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_unchanged_project_is_up_to_date_writes_nothing_and_repeats_its_warnings(project: Path) -> None:
+    (project / "content" / "inbox" / "empty.txt").write_text("")
+    config = load_config(project)
+    first = build(project, config)
+    before = stamps(project / "site")
+    second = build(project, config)
+    assert second.up_to_date and not first.up_to_date
+    assert stamps(project / "site") == before
+    assert second.diagnostics.errors == first.diagnostics.errors != []
+    assert (second.articles, second.events, second.pages) == (first.articles, first.events, first.pages)
+
+
+def test_a_changed_setting_is_not_up_to_date(project: Path) -> None:
+    config = load_config(project)
+    build(project, config)
+    report = build(project, replace(config, title="Another title"))
+    assert not report.up_to_date
+    assert "Another title" in (project / "site" / "index.html").read_text()
+
+
+def test_one_new_article_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", with_inbox=False)
+    inbox = project / "content" / "inbox"
+    for seed in SEEDS[:4]:
+        for companion in (seed, seed.with_name(seed.name + ".meta.yaml")):
+            if companion.exists():
+                (inbox / companion.name).write_bytes(companion.read_bytes())
+    config = load_config(project)
+    build(project, config)
+    site = project / "site"
+    before = stamps(site)
+    newcomer = SEEDS[4]
+    for companion in (newcomer, newcomer.with_name(newcomer.name + ".meta.yaml")):
+        if companion.exists():
+            (inbox / companion.name).write_bytes(companion.read_bytes())
+    report = build(project, config)
+    after = stamps(site)
+    rewritten = {path for path, stamp in after.items() if before.get(path) != stamp}
+    new_articles = {p for p in after if p.startswith("articles/") and p not in before}
+    assert len(new_articles) == 1
+    assert report.files_written == len([p for p in rewritten if not p.startswith("pagefind/")])
+    # Pages of the other articles did not change, unless they share the new article's event.
+    event_pages = {p for p in rewritten if p.startswith("events/")}
+    untouched = [p for p in before if p.startswith("articles/") and p not in rewritten]
+    assert untouched, "every article page was rewritten"
+    assert len(event_pages) <= 4
+    # Static files and the 404 page never change for new content.
+    assert not {p for p in rewritten if p.startswith("static/") or p == "404.html"}
+    assert (site / next(iter(new_articles))).is_file()
+
+
+def test_incremental_site_equals_a_full_build_of_the_same_content(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "a")
+    config = load_config(project)
+    build(project, config)
+    article = sorted((project / "content" / "articles").rglob("*.md"))[0]
+    article.write_text(article.read_text() + "\nA paragraph added by hand.\n")
+    build(project, config)
+    incremental = contents(project / "site")
+    fresh = make_project(tmp_path / "b", with_inbox=False)
+    for source in (project / "content" / "articles").rglob("*.md"):
+        target = fresh / "content" / "articles" / source.relative_to(project / "content" / "articles")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    build(fresh, config)
+    assert contents(fresh / "site") == incremental
+
+
+def test_any_concurrent_futures_executor_runs_the_per_article_stages(tmp_path: Path) -> None:
+    default = make_project(tmp_path / "default")
+    threads = make_project(tmp_path / "threads")
+    config = replace(load_config(default), workers=2)
+    build(default, config)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        report = build(threads, config, executor=executor)
+    assert report.articles == 5
+    assert contents(threads / "site") == contents(default / "site")
