@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.clean import CleaningContext, build_context, clean_document
+from generator.clean import CleaningContext, Evidence, build_context, clean_document, context_from_evidence
 from generator.config import SiteConfig
 from generator.content import PIPELINE_VERSION, ArticleStore, article_from_file
 from generator.errors import BuildError, ConfigError, InputError, LockedError
@@ -34,7 +34,7 @@ from generator.events import EventParts, GroupingSettings, assign_events, build_
 from generator.executor import chunk_size, fork_map, local_executor
 from generator.freshness import LastBuild, input_signature, last_build_if_current, record_last_build
 from generator.fsutil import link_tree
-from generator.ingest import read_inbox
+from generator.inbox_cache import CachedFile, read_inbox_incrementally
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
 from generator.render.incremental import read_manifest, write_manifest
@@ -46,6 +46,7 @@ ProgressCallback = Callable[[str, int, int], None]
 STATE_DIR = ".broadsheet"
 RENDER_MANIFEST = "render-manifest.json"
 EVENT_CACHE = "cache/events.pickle"
+INBOX_CACHE = "cache/inbox.pickle"
 EVENT_SUMMARY_WORDS = 120
 
 
@@ -148,15 +149,17 @@ def digest_documents(
     config: SiteConfig,
     executor: Executor | None = None,
     only: list[RawDocument] | None = None,
+    evidence: list[Evidence] | None = None,
 ) -> Iterator[DigestedDocument]:
-    """Clean and summarise `only` (default: all) of the documents, with evidence from all of them.
+    """Clean and summarise `only` (default: all) of the documents, with evidence from all of them
+    (or from `evidence`, gathered beforehand from every document of the inbox).
 
     Runs on `executor`, or on a local process pool sized by `config.workers`.
     """
     selected = documents if only is None else only
     if not selected:
         return
-    context = build_context(documents)
+    context = build_context(documents) if evidence is None else context_from_evidence(evidence)
     work = partial(digest_document, context=context, sentences=config.summary_sentences)
     workers = config.process_count
     pool = executor or local_executor(workers, len(selected))
@@ -177,28 +180,30 @@ def digest_inbox(
 ) -> ArticleStore:
     """Ingest, clean, summarise and write every new or changed inbox file into the articles directory."""
     diagnostics = report.diagnostics
-    with _timed(report, "ingest"):
-        ingested = read_inbox(root / config.paths.inbox, root, config.zone)
-    for message in ingested.errors:
-        diagnostics.error(message)
-    for message in ingested.warnings:
-        diagnostics.warn(message)
     store = ArticleStore(root / config.paths.articles, config.zone)
     with _timed(report, "load"):
         store.scan(display_prefix=config.paths.articles + "/")
-    # Documents whose article is already made from the same bytes by this pipeline version are
-    # not cleaned again: the cross-document evidence only ever matters for new text.
-    todo: list[RawDocument] = []
-    for document in ingested.documents:
-        outcome = store.current_outcome(document.key, document.content_hash)
-        if outcome is None:
-            todo.append(document)
-        else:
-            report.written[outcome] += 1
+    cache_path = root / STATE_DIR / INBOX_CACHE
+    with _timed(report, "ingest"):
+        cache: dict[str, CachedFile] = load_cache(cache_path)
+        # Documents whose article is already made from the same bytes by this pipeline version
+        # are not read or cleaned again; their boilerplate evidence still counts.
+        inbox = read_inbox_incrementally(
+            root / config.paths.inbox,
+            root,
+            cache,
+            lambda key, content_hash: store.current_outcome(key, content_hash) is not None,
+            config.zone,
+        )
+    for message in inbox.errors:
+        diagnostics.error(message)
+    for message in inbox.warnings:
+        diagnostics.warn(message)
+    for key in inbox.current:
+        relpath = store.by_source[key]
+        report.written["kept-edit" if store.files[relpath].edited else "unchanged"] += 1
     with _timed(report, "clean+summarise"):
-        # The context is built from every document, current or not, so new text meets the
-        # same boilerplate evidence it would in a full build.
-        results = list(digest_documents(ingested.documents, config, executor, only=todo))
+        results = list(digest_documents(inbox.documents, config, executor, evidence=inbox.evidence))
     with _timed(report, "write"):
         for number, result in enumerate(results, start=1):
             if result.cleaned is None or result.digest is None:
@@ -222,6 +227,7 @@ def digest_inbox(
                     f"{Path(relpath).name}.incoming"
                 )
             progress("summarise", number, len(results))
+    save_cache(cache_path, cache)
     return store
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -56,20 +56,32 @@ def _document_lines(document: RawDocument) -> tuple[list[str], bool]:
     return document.content.splitlines(), True
 
 
-def build_context(documents: Sequence[RawDocument]) -> CleaningContext:
+Evidence = tuple[str, frozenset[str]]
+
+
+def document_evidence(document: RawDocument) -> Evidence:
+    """What one document adds to the context: its source, and the set of its normalised lines."""
+    seen = {normalise_line(line) for line in _document_lines(document)[0] if line.strip()}
+    seen.discard("")
+    return source_key(document), frozenset(seen)
+
+
+def context_from_evidence(evidence: Iterable[Evidence]) -> CleaningContext:
     """Count, per source, the documents each line appears in (linear in the size of the inbox)."""
     per_source: Counter[str] = Counter()
     lines: dict[str, Counter[str]] = {}
-    for document in documents:
-        key = source_key(document)
+    for key, seen in evidence:
         per_source[key] += 1
-        seen = {normalise_line(line) for line in _document_lines(document)[0] if line.strip()}
-        seen.discard("")
         lines.setdefault(key, Counter()).update(seen)
     # Only lines that repeat can be evidence; dropping the rest keeps the context small.
     repeated = {key: {k: v for k, v in counts.items() if v > 1} for key, counts in lines.items()}
     # Plain dicts (typed read-only), because the context travels to worker processes by pickle.
     return CleaningContext(dict(per_source), repeated)
+
+
+def build_context(documents: Sequence[RawDocument]) -> CleaningContext:
+    """The cross-document context of a set of documents."""
+    return context_from_evidence(document_evidence(d) for d in documents)
 
 
 def _first_sentence(paragraphs: Sequence[str]) -> str:

@@ -1,0 +1,125 @@
+"""Read only the inbox files that changed: what each file held, remembered by its size and mtime.
+
+For every inbox file the cache keeps its stamp (size and modification time of the file and of its
+sidecar), the identity and hash of each document in it, each document's boilerplate evidence
+(source and normalised lines, see `generator.clean.document_evidence`) and the one-line problems
+reading it raised. A file with the same stamp whose documents all have current articles is not
+opened again; its evidence still counts, so a new article is cleaned against the whole inbox.
+
+It sits beside the pipeline, not in `ingest/`, because it joins two stages: reading and the
+cleaning evidence.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
+from pathlib import Path
+
+from generator.clean import Evidence, document_evidence
+from generator.errors import InputError
+from generator.ingest import inbox_files, read_file
+from generator.ingest.hints import SIDECAR_SUFFIX
+from generator.model import RawDocument
+
+Stamp = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class CachedDocument:
+    """One document of a file, as far as later builds need it without reading the file."""
+
+    key: str
+    content_hash: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """One inbox file: its stamp, its documents and the problems reading it raised."""
+
+    stamp: Stamp
+    documents: tuple[CachedDocument, ...]
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class InboxRead:
+    """The documents that need work, the evidence of every document, and what to report."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files_read: int = 0
+
+
+def file_stamp(path: Path) -> Stamp:
+    """Size and modification time of a file and of its sidecar (zeros when there is none)."""
+    stat = path.stat()
+    try:
+        sidecar = os.stat(f"{path}{SIDECAR_SUFFIX}")
+        side = (sidecar.st_size, sidecar.st_mtime_ns)
+    except FileNotFoundError:
+        side = (0, 0)
+    return stat.st_size, stat.st_mtime_ns, *side
+
+
+def read_inbox_incrementally(
+    inbox: Path,
+    project_root: Path,
+    cache: dict[str, CachedFile],
+    is_current: Callable[[str, str], bool],
+    zone: tzinfo = UTC,
+) -> InboxRead:
+    """Read the inbox, opening only files that are new, changed, or hold a document without a
+    current article (`is_current(key, content_hash)`). `cache` is updated in place, and left
+    holding exactly the files of this inbox.
+    """
+    result = InboxRead()
+    seen: set[str] = set()
+    for path in inbox_files(inbox):
+        rel_path = (
+            path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else path.name
+        )
+        seen.add(rel_path)
+        try:
+            stamp = file_stamp(path)
+        except OSError:
+            stamp = (-1, -1, -1, -1)
+        cached = cache.get(rel_path)
+        if (
+            cached is not None
+            and cached.stamp == stamp
+            and all(is_current(d.key, d.content_hash) for d in cached.documents)
+        ):
+            result.evidence.extend(d.evidence for d in cached.documents)
+            result.current.extend(d.key for d in cached.documents)
+            result.errors.extend(cached.errors)
+            result.warnings.extend(cached.warnings)
+            continue
+        result.files_read += 1
+        try:
+            documents, warnings = read_file(path, rel_path, zone)
+        except InputError as error:
+            cache[rel_path] = CachedFile(stamp, (), errors=(str(error),))
+            result.errors.append(str(error))
+            continue
+        entries = []
+        for document in documents:
+            evidence = document_evidence(document)
+            entries.append(CachedDocument(document.key, document.content_hash, evidence))
+            result.evidence.append(evidence)
+            if is_current(document.key, document.content_hash):
+                result.current.append(document.key)
+            else:
+                result.documents.append(document)
+        cache[rel_path] = CachedFile(stamp, tuple(entries), warnings=tuple(warnings))
+        result.warnings.extend(warnings)
+    for gone in set(cache) - seen:
+        del cache[gone]
+    return result
