@@ -15,6 +15,7 @@ import fcntl
 import os
 import pickle
 import shutil
+import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -366,16 +367,38 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+def discard_in_background(folder: Path) -> None:
+    """Delete a retired site without making the build wait for it (tens of thousands of unlinks).
+
+    The folder is named like a leftover, so if the deletion is interrupted the next build's
+    `remove_leftovers` finishes it.
+    """
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        subprocess.Popen(
+            [rm, "-rf", "--", str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def publish(staging: Path, output: Path) -> None:
     """Put a complete staged site in place of `output`, atomically where the OS allows."""
     if output.is_dir() and not output.is_symlink():
-        if _exchange(staging, output):
-            shutil.rmtree(staging, ignore_errors=True)
-            return
         retired = output.with_name(f".{output.name}-old-{os.getpid()}")
-        os.replace(output, retired)
-        os.replace(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
+        if _exchange(staging, output):
+            os.replace(staging, retired)
+        else:
+            os.replace(output, retired)
+            os.replace(staging, output)
+        discard_in_background(retired)
         return
     if output.exists() or output.is_symlink():
         raise BuildError(f"{output.name}: exists and is not a directory; remove it or set paths.output")
@@ -413,9 +436,10 @@ def build_site(
         report.pages = rendered.pages
         report.files_made = rendered.made
         report.files_written = len(rendered.written)
-        manifest.unlink(missing_ok=True)
-        publish(staging, output)
-        write_manifest(manifest, rendered.fingerprints)
+        with _timed(report, "publish"):
+            manifest.unlink(missing_ok=True)
+            publish(staging, output)
+            write_manifest(manifest, rendered.fingerprints)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

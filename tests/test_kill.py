@@ -28,6 +28,16 @@ def build(project: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
+def retired_sites_go_away(project: Path, seconds: float = 20.0) -> bool:
+    """The previous site is deleted in the background after a swap; it must be gone soon after."""
+    deadline = time.monotonic() + seconds
+    while list(project.glob(".site-old-*")):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def test_sigkill_at_random_points_never_leaves_a_broken_site(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     settings = project / "site.toml"
@@ -63,6 +73,7 @@ def test_sigkill_at_random_points_never_leaves_a_broken_site(tmp_path: Path) -> 
         # A later build clears what the killed one left and completes.
         assert build(project).wait(timeout=300) == 0
         assert not [p for p in (project / "content" / "articles").rglob("*") if p.name.endswith(".tmp")]
-        assert not list(project.glob(".site-*"))
+        assert not list(project.glob(".site-new-*"))
+        assert retired_sites_go_away(project)
         assert leftovers == [] or all(not p.exists() for p in leftovers)
     assert killed >= ITERATIONS // 2
