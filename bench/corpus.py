@@ -30,14 +30,15 @@ import math
 import os
 import re
 import sys
-import textwrap
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from random import Random
+from typing import TypeVar
 
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
 YEAR_END = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
@@ -50,6 +51,7 @@ COPY_SHARE_OF_FOLLOWUPS = 0.055
 MEDIAN_WORDS, WORDS_SIGMA, MIN_WORDS, MAX_WORDS = 600, 0.55, 150, 1500
 FEED_ENTRIES = (20, 50)
 SIDECAR_SUFFIX = ".meta.yaml"
+RELATED_HEADLINES = 2000
 
 # P(size = k) proportional to 1/k^2: ~62% of events are single reports, ~1% have 20-30.
 EVENT_SIZES = tuple(range(1, 31))
@@ -117,7 +119,8 @@ CITIES = tuple(
     Laredo Provo Eugene Duluth Fargo Macon Mobile Lubbock Amarillo Flagstaff Reno Asheville Burlington
     Ithaca Erie Toledo Peoria Rockford Salta Mendoza Arequipa Cusco Manizales Pasto Cuenca Florianopolis
     Londrina Maringa Natal Maceio Belem Exeter Norwich Lincoln Carlisle Inverness Perth Wexford Sligo Tralee
-    Reims Dijon Rennes Brest Nancy Metz Pau Perpignan Avignon Toulon Kiel Lubeck Ulm Freiburg Erfurt""".split()
+    Reims Dijon Rennes Brest Nancy Metz Pau Perpignan Avignon Toulon Kiel Lubeck Ulm Freiburg
+    Erfurt""".split()
 )
 # "Da Nang" and "De Luca" split into two words above; rebuild them.
 CITIES = (*[c for c in CITIES if c not in ("Da", "Nang")], "Da Nang")
@@ -130,7 +133,7 @@ NAME_HEADS = tuple(
 )
 NAME_TAILS = tuple(
     """vik dale wick ton mere brook ford stead holm gate ridge haven moor well croft leigh thorne bury field
-    cott ora ix ara enta ium ova ex ano eda ys""".split()
+    cott ora ix ara enta ova ex ano eda ys""".split()
 )
 COUNTRY_TAILS = ("avia", "oria", "enia", "ara", "mark", "land", "ova", "istan")
 COMPANY_SUFFIXES = ("Holdings", "Group", "Industries", "Logistics", "Foods", "Pharma", "Motors", "Retail",
@@ -142,8 +145,12 @@ BANK_SUFFIXES = ("Capital", "Securities", "Partners", "Research", "Economics", "
 REGION_SUFFIXES = ("County", "Province", "District", "Region")
 STREET_SUFFIXES = ("Street", "Road", "Lane", "Avenue", "Way")
 PROJECT_SUFFIXES = ("Quarter", "Wharf", "Yards", "Gardens", "Fields", "Point")
-INSTITUTE_FORMATS = ("the {last} Institute", "the {name} Policy Centre", "the {name} Foundation",
-                     "the Institute for {name} Studies")  # fmt: skip
+INSTITUTE_FORMATS = (
+    "the {last} Institute",
+    "the {name} Institute",
+    "the {name} Foundation",
+    "the {last} Centre",
+)
 FILM_ADJECTIVES = tuple(
     """Quiet Salt Glass Long Borrowed Paper Iron Small Lantern Last Winter Summer Northern Silent Hidden
     Broken Golden Narrow Distant Burning""".split()
@@ -157,14 +164,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ORDINALS = ("second", "third", "fourth", "fifth", "sixth")
 AGENCIES = ("Reuters", "AP", "AFP", "Getty Images", "EPA", "Bloomberg", "PA Images", "Anadolu")
-# Every role ends in a name or a place: see "Writing templates" below.
-X_ROLES = (
-    "a resident of {city}", "a shop owner in {city}", "an analyst at {bank}",
-    "a professor at the University of {city2}", "a retired teacher from {city2}",
-    "a community organiser in {city}", "a researcher at {institute}", "a former official in {region}",
-    "a taxi driver in {city}", "a nurse from {city2}", "a councillor in {city2}",
-    "a business owner in {city}", "a student in {city}",
-)  # fmt: skip
+# Bystanders' roles are short: the bystander's name is what tells the sentence apart.
+X_ROLES = ("a resident", "a shopkeeper", "a trader", "a teacher", "an analyst", "an organiser", "a driver",
+           "a nurse", "a councillor", "a student", "a pensioner", "a volunteer")  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
 # Beats: each is a kind of story, with its own cast roles and sentence templates in news register
@@ -210,56 +212,59 @@ BEATS: tuple[Beat, ...] = (
         (("the presiding judge at {org}", "the judge in the {org2} case", "a senior judge in {city}"),
          ("a former executive at {org2}", "the former finance director of {org2}", "the founder of {org2}"),
          ("a lawyer for {p2s}", "the lawyer representing {p2s}", "a partner at the firm representing {p2s}"),
-         ("the lead prosecutor in {city}", "a prosecutor in the {org2} case", "a senior prosecutor in {city}")),
-        ("corporate fraud", "white-collar crime", "financial oversight"),
+         ("the lead prosecutor in {city}", "a prosecutor in the {org2} case",
+          "a senior prosecutor in {city}")),
+        ("corporate fraud", "fraud", "financial oversight"),
         ("{p2} convicted of {charge} after {n1}-week trial in {city}",
          "Court finds former {org2} boss {p2s} guilty of {charge}",
          "{p2s} faces prison after {city} court rules in {charge} case",
          "Verdict in {org2} {charge} trial: {p2s} found guilty"),
         ("{p2}, {p2role}, was convicted of {charge} by {org} on {day}, {n1} weeks after {p2s} went on trial.",
-         "A court in {city} found {p2} guilty of {charge} on {day}, ruling {p2s} had cost investors in {org2} "
-         "more than {money}.",
+         "A court in {city} found {p2} guilty of {charge} on {day}, ruling {p2s} had cost investors in "
+         "{org2} more than {money}.",
          "Judges at {org} ruled on {day} that {p2s} had taken part in {charge} at {org2} for years."),
         ("Prosecutors told {org} that {p2s} had moved {money} through shell companies in {city2} between "
          "{year2} and {year3}.",
          "{p1}, {p1role}, said the evidence against {p2s} was \"overwhelming\" and that investors in {org2} "
          "had suffered.",
-         "After {n5} days of deliberation in {city}, jurors also convicted {n1} former colleagues of {p2s} at "
-         "{org2}.",
-         "{p2s} faces {n6} years in jail, and {org} may impose a fine of {money2} at sentencing on {nextday}.",
+         "Jurors in {city} also convicted {n1} colleagues of {p2s} at {org2}.",
+         "{p2s} faces {n6} years in jail, and {org} may impose a fine of {money2} on {nextday}.",
          "{p3}, {p3role}, said outside {org} that {p2s} would appeal.",
-         "The case against {p2s} began in {year3} when an audit at {org2} flagged payments of {money2} to firms "
-         "in {city2}.",
+         "The case against {p2s} began in {year3} when an audit at {org2} flagged payments of {money2} to "
+         "firms in {city2}.",
          "Jurors in {city} saw {n2} documents, among them emails from {p2s} to colleagues at {org2}.",
-         "{p2s} denied the charges, telling {org} that the board of {org2} had approved every payment.",
-         "Former employees of {org2} testified that they had raised concerns about {p2s} as early as {year2}.",
-         "{p4}, {p4role}, told jurors the scheme run by {p2s} had been deliberate and sustained.",
+         "{p2s} denied the charges, blaming the board of {org2}.",
+         "Former employees of {org2} testified to raising concerns about {p2s} in {year2}.",
+         "{p4}, {p4role}, told jurors {p2s} had run a deliberate scheme at {org2}.",
          "Lawyers in {city2} said {org} had set a precedent for {region}.",
          "Shares in {org2} fell {pct2} per cent in {city} after the verdict against {p2s}."),
-        (("p4", "This verdict tells everyone at {org2} that nobody in {city} is above the law"),
-         ("p3", "We are disappointed, and {p2s} will study the judgment of {org} before deciding on an appeal"),
+        (("p4", "At {org2} and in {city}, nobody is above the law"),
+         ("p3", "{p2s} is disappointed and may appeal"),
          ("p1", "The evidence against {p2s} was, in the end, overwhelming"),
          ("p3", "{p2s} has always said the board of {org2} approved every payment"),
-         ("p4", "Investors in {org2} were deceived for years, and today in {city} they saw justice done")),
-        ("The hearing at {org} was adjourned until {nextday}.",
-         "{org2} said it was reviewing the ruling against {p2s}."),
+         ("p4", "Investors in {org2} were deceived for years; today {city} saw justice done")),
+        ("{org} adjourned the hearing until {nextday}.",
+         "{org2} is reviewing the ruling against {p2s}."),
     ),
     Beat(
         "elections", "Politics", 6, False,
         (("party", ("the Progressive Alliance", "the Renewal Party", "the Civic Union", "the Green Coalition",
                     "the Liberal Forum", "the People's Movement", "the Reform Bloc")),
-         ("party2", ("the Social Democrats", "the Conservative Union", "the Centre Party", "the Workers' Front",
+         ("party2", ("the Social Democrats", "the Conservative Union", "the Centre Party", "the Workers' "
+                                                                                           "Front",
                      "the Independent List", "the Unity Party")),
          ("org", ("the {city} Electoral Commission", "the {city} Election Board")),
          ("org2", ("{party}",)),
-         ("office", ("mayor of {city}", "governor of {region}", "MP for {city}", "leader of {city2} council"))),
-        (("the {party} candidate in {city}", "a former deputy mayor of {city}",
+         ("office", ("mayor of {city}", "governor of {region}", "MP for {city}",
+                     "leader of {city2} council"))),
+        (("a candidate for {party} in {city}", "a former deputy mayor of {city}",
           "a former finance minister from {city2}"),
-         ("the {party2} incumbent in {city}", "the {party2} candidate for {office}",
+         ("the incumbent for {party2} in {city}", "a rival candidate from {city2}",
           "a two-term councillor from {city2}"),
          ("a political scientist at the University of {city2}", "a pollster at {institute}",
           "a senior fellow at {institute}"),
-         ("the chief returning officer for {city}", "a spokesperson for {org}", "a campaign volunteer in {city}")),
+         ("the chief returning officer for {city}", "a spokesperson for {org}", "a campaign volunteer in "
+                                                                                "{city}")),
         ("living costs", "housing", "public transport", "corruption"),
         ("{p1} wins race for {office} with {share} per cent of the vote",
          "{p1s} claims victory in {city} as {party2} concedes",
@@ -269,21 +274,21 @@ BEATS: tuple[Beat, ...] = (
          "Voters in {city} handed {p1s} a clear victory over {p2s} on {day} to become {office}.",
          "The contest for {office} ended on {day} with {p1} declaring victory over {p2}, {p2role}."),
         ("Turnout in {city} was {turnout} per cent, {org} said.",
-         "{p2s} conceded shortly after midnight, telling supporters in {city2} that {party2} would regroup.",
+         "{p2s} conceded after midnight and told supporters in {city2} to fight on.",
          "{p1s} promised voters in {city} to tackle {issue} and cut {money} of waste.",
          "{org} will certify the result in {city} on {nextday}.",
-         "{p3}, {p3role}, said the result in {city} reflected frustration with {issue}.",
-         "Polls in {month} had put {p2s} ahead in several surveys of voters in {city}.",
+         "{p3}, {p3role}, said voters in {city} had punished {p2s} over {issue}.",
+         "{p2s} had led the polls among voters in {city}.",
          "{p2s} said {n2} complaints from voters in {city2} would be examined.",
          "{p1s} takes office in {city} on {nextday}.",
-         "{p1s} gained {n2} votes in {city2}, a weak spot for {party}.",
+         "In {city2}, long weak for {party}, {p1s} gained {n2} votes.",
          "{p4}, {p4role}, said counting in {city} had been slowed by {n4} postal ballots.",
          "{p1s} thanked {n4} volunteers in {city} and {city2} for their work."),
-        (("p1", "Tonight the people of {city} have chosen change"),
-         ("p2", "We respect the voters of {city}, and we are not going anywhere"),
-         ("p3", "{issue} decided this election in {city}, and nothing else"),
-         ("p4", "Turnout like this in {city} shows people wanted a say"),
-         ("p1", "My first job as {office} will be to listen")),
+        (("p1", "{city} has chosen change tonight"),
+         ("p2", "{city} has spoken, and we respect that"),
+         ("p3", "In {city}, {issue} decided this election"),
+         ("p4", "In {city}, turnout this high shows engagement"),
+         ("p1", "As {office}, I will listen first")),
         ("{org} will publish final results in {city} on {nextday}.",
          "{p1s} is due to address supporters in {city} again on {nextday}."),
     ),
@@ -291,7 +296,7 @@ BEATS: tuple[Beat, ...] = (
         "weather", "Weather", 7, False,
         (("org", ("the {rn} Met Office", "the {rn} Weather Service")),
          ("org2", ("{energyco}",))),
-        (("the head of the {region} emergency service", "the mayor of {city}", "the governor of {region}"),
+        (("the head of emergency services in {region}", "the mayor of {city}", "the governor of {region}"),
          ("a forecaster at {org}", "the chief meteorologist at {org}", "a flood expert at {institute}"),
          ("a spokesperson for {org2}", "an operations manager at {org2}", "a network engineer at {org2}"),
          ("a resident of {city2}", "a shopkeeper in {city}", "a farmer outside {city2}")),
@@ -300,35 +305,35 @@ BEATS: tuple[Beat, ...] = (
          "Thousands without power as {storm} sweeps across {region}",
          "{n1} dead after {storm} brings flooding to {city}",
          "Red warning issued in {city} as {storm} approaches"),
-        ("{storm} swept across {region} on {day}, cutting power to {n3} homes in {city} as winds reached {wind} "
-         "km/h.",
-         "At least {n1} people died in {city} on {day} after {storm} brought torrential rain and flooding.",
+        ("{storm} swept across {region} on {day}, cutting power to {n3} homes in {city} as winds reached "
+         "{wind} km/h.",
+         "At least {n1} people died in {city} on {day} as {storm} brought floods to {region}.",
          "Forecasters at {org} issued a red warning for {city} on {day} as {storm} approached."),
-        ("{org2} said crews were restoring power to {n3} customers, though some in {city2} could wait until "
+        ("{org2} said its crews were reconnecting {n3} customers, though some in {city2} could wait until "
          "{nextday}.",
          "{mm} millimetres of rain fell on {city2}, {p2s} said.",
          "Rail services between {city} and {city2} were suspended after {storm} brought down trees.",
-         "{p1}, {p1role}, urged people in {city} to stay away from rivers.",
-         "Shelters opened in {n1} schools across {region}, where {n2} people spent the night.",
+         "People in {city} should stay away from rivers, said {p1}, {p1role}.",
+         "In {region}, shelters opened in {n1} schools, where {n2} people spent the night.",
          "{p2}, {p2role}, said {storm} was the strongest to hit {region} since {year2}.",
-         "Insurers put the damage from {storm} at {money}, a figure that could rise in {city} and {city2}.",
-         "Videos shared by {x} and others in {city} showed cars submerged in the streets.",
+         "{storm} caused damage of {money} in {city}, insurers said.",
+         "Videos shared by {x} showed cars submerged in the streets of {city}.",
          "{p4}, {p4role}, said water filled homes in {city2} within minutes of {storm} arriving.",
-         "Scientists at {institute} say warmer seas make storms like {storm} wetter and more intense.",
+         "Scientists at {institute} say warmer seas made {storm} wetter and more intense.",
          "The airport in {city} cancelled {n2} flights as {storm} peaked on {day}."),
         (("p4", "The water in {city2} rose so fast, we barely escaped"),
          ("p1", "Keeping people in {city} safe is our priority tonight"),
          ("p2", "{region} has not seen winds like {storm} in decades"),
-         ("p1", "Please stay indoors in {city} and follow official advice"),
-         ("p3", "{org2} crews will work all night to reconnect {n3} homes")),
-        ("A yellow warning for {region} will remain in place until {nextday}, {org} said.",
-         "The clean-up in {city} is expected to take several weeks."),
+         ("p1", "In {city}, please stay indoors tonight"),
+         ("p3", "Crews from {org2} will reconnect {n3} homes overnight")),
+        ("{org} kept a yellow warning for {region} until {nextday}.",
+         "In {city}, the clean-up could take weeks, {p1s} said."),
     ),
     Beat(
         "markets", "Business", 8, False,
         (("org", ("{company}",)),
          ("org2", ("the {rn} Securities Authority", "the {rn} Markets Regulator")),
-         ("index", ("the {name} 100 index", "the {name} All-Share index", "the {city} Composite")),
+         ("index", ("the {name} 100 index", "the {name} All-Share", "the {city} Composite")),
          ("product", ("kitchen appliances", "car parts", "packaging", "solar panels", "furniture",
                       "speciality chemicals", "outdoor clothing", "frozen food"))),
         (("chief executive of {org}", "the chief executive of {org}", "finance director at {org}"),
@@ -341,24 +346,24 @@ BEATS: tuple[Beat, ...] = (
          "{org} warns on profits as demand for {product} weakens",
          "{index} falls as {org} drags on market",
          "{org} chief {p1s} under pressure after shares tumble"),
-        ("Shares in {org} fell {pct} per cent on {day}, wiping {money} off the value of the {city} company.",
+        ("Shares in {org} fell {pct} per cent, wiping {money} off the {city} company's value.",
          "A profit warning from {org} on {day} blamed weak demand in {region} for {product}.",
          "Investors sold shares in {org} on {day} after the {city} company cut its profit forecast to "
          "{money2}."),
         ("{org} now expects operating profit of about {money2}, against forecasts from {bank} of {money3}.",
          "{p1}, {p1role}, said {org} would cut up to {n2} jobs in {region} to reduce costs.",
          "{p2}, {p2role}, said the warning from {org} raised questions about its plans for {city2}.",
-         "The fall dragged {index} down {pct2} per cent, with {org} the worst performer.",
-         "Trading in {org} shares reached {n3} by midday in {city}, {n1} times the daily average.",
-         "Falling orders from {city2} have hit {org}, a maker of {product} based in {city}.",
-         "Analysts at {bank} cut their price target for {org} and downgraded the stock to \"sell\".",
-         "{org} will set out plans for its {city} plant at an investor day in {nextmonth}.",
-         "{org2} said it was monitoring trading in {org} shares.",
+         "{index} fell {pct2} per cent, with {org} the worst performer.",
+         "By midday in {city}, {n3} shares in {org} had changed hands.",
+         "Falling orders from {city2} have hit {org}, the {city} maker of {product}.",
+         "{bank} downgraded {org} to \"sell\", {p2s} said.",
+         "{org} will set out plans for {city} in {nextmonth}, {p1s} said.",
+         "{org2} said it was watching {org} shares.",
          "{p4}, {p4role}, said staff in {city2} had heard little about the {n2} job cuts.",
-         "{bank} said shares in {org} had lost {pct3} per cent since {month}."),
-        (("p1", "These results are disappointing, and {org} is taking decisive action"),
-         ("p2", "The market wanted stability from {org} and got another downgrade"),
-         ("p3", "{org} has lost control of its costs"),
+         "Shares in {org} are down {pct3} per cent, {bank} said."),
+        (("p1", "At {org}, these results are disappointing"),
+         ("p2", "{org} delivered a downgrade, not stability"),
+         ("p3", "{org} has lost control of costs"),
          ("p2", "Confidence in {org} will take years to rebuild"),
          ("p4", "Workers in {city2} are the last to hear anything")),
         ("{org} publishes results in {city} on {nextday}.",
@@ -374,32 +379,31 @@ BEATS: tuple[Beat, ...] = (
          ("the transport minister for {region}", "a spokesperson for commuters in {city}",
           "the head of the {city} Chamber of Commerce"),
          ("a commuter from {city2}", "a nurse travelling to {city}", "a train driver from {city2}")),
-        ("pay and conditions", "rail investment", "commuting costs"),
+        ("pay disputes", "rail investment", "commuting costs"),
         ("Rail strike halts services across {city} as talks collapse",
          "{org2} announces {n1}-day strike on {line}",
          "Commuters face chaos as {org} cancels {n2} trains",
          "{city} transport strike: {org} and {org2} trade blame"),
-        ("Thousands of commuters in {city} faced disruption on {day} after members of {org2} walked out over "
-         "pay.",
-         "{org} cancelled {n2} services on {day} as {org2} began a {n1}-day strike.",
+        ("Commuters in {city} faced disruption on {day}, and {org2} blamed {org} for the walkout.",
+         "As {org2} began {a_n1}-day strike, {org} cancelled {n2} services.",
          "Trains on {line} stood idle on {day}, and {org} called the walkout by {org2} unjustified."),
         ("Members of {org2} called the offer from {org} \"an insult\".",
-         "{p1}, {p1role}, said more walkouts would follow unless {org} returned to talks.",
-         "Only {pct3} per cent of trains on {line} will run, {org} said.",
+         "{p1}, {p1role}, warned of more walkouts unless {org} returned to talks.",
+         "{org} will run fewer trains on {line}, {p2s} said.",
          "Roads from {city2} into {city} were jammed by {n4} extra cars, police said.",
-         "{p2}, {p2role}, accused {org2} of refusing to compromise.",
-         "The dispute has cost businesses in {city} an estimated {money}, said {p3}, {p3role}.",
-         "Passenger groups in {city} said the strike on {line} would hit shift workers hardest.",
+         "{p2}, {p2role}, said {org2} had refused every compromise in {city}.",
+         "Businesses in {city} have lost an estimated {money} in the dispute, said {p3}, {p3role}.",
+         "Shift workers in {city} will be hit hardest, passenger group leader {x} said.",
          "Talks between {org} and {org2} resume on {nextday} in {city}.",
          "{p4}, {p4role}, said the trip to {city} took {n5} hours instead of forty minutes.",
          "{org2} represents about {n4} workers at {org}, including most drivers on {line}."),
-        (("p1", "Our members at {org} have been left with no choice"),
-         ("p2", "We remain open to talks with {org2} at any time"),
+        (("p1", "Our members at {org} have no choice left"),
+         ("p2", "{org} remains open to talks with {org2}"),
          ("p3", "Passengers in {city} are being held hostage here"),
          ("p1", "Staff at {org} cannot live on these wages"),
          ("p4", "Getting to {city} this week will be a nightmare")),
-        ("{org} told passengers to check before travelling to {city} on {nextday}.",
-         "A further strike on {line} has been called for {nextmonth}."),
+        ("{org} urged passengers travelling to {city} to check times.",
+         "{org2} called another strike on {line} for {nextmonth}."),
     ),
     Beat(
         "health", "Health", 7, False,
@@ -409,7 +413,8 @@ BEATS: tuple[Beat, ...] = (
          ("org2", ("{city} General Hospital", "the {name} Hospital", "{city} University Hospital")),
          ("cluster", ("a primary school", "a care home", "a restaurant", "a summer camp", "a hotel",
                       "a sports club"))),
-        (("the chief medical officer for {region}", "the health minister for {region}", "the director of {org}"),
+        (("the chief medical officer for {region}", "the health minister for {region}", "the director of "
+                                                                                        "{org}"),
          ("an emergency doctor at {org2}", "the medical director of {org2}", "a senior nurse at {org2}"),
          ("an epidemiologist at the University of {city2}", "a virologist at {institute}",
           "a public health researcher in {city2}"),
@@ -419,27 +424,27 @@ BEATS: tuple[Beat, ...] = (
          "Health officials urge caution as {disease} spreads in {region}",
          "{city} hospital under pressure as {disease} cases climb",
          "{org} confirms {n2} cases of {disease} linked to {cluster}"),
-        ("{org} confirmed {n2} cases of {disease} in {city} on {day}, and {n4} people in {region} have been "
-         "offered tests.",
+        ("{org} confirmed {n2} cases of {disease} in {city} on {day}, and offered tests to {n4} people in "
+         "{region}.",
          "{org} said {disease} had put {n2} people in hospital in {city} by {day}.",
-         "{org} is investigating {disease} cases in {city} traced to {cluster} in {city2}."),
+         "{org} is investigating {disease} in {city}, traced to {cluster} in {city2}."),
         ("{org} linked most of the {n2} cases to {cluster} in {city}.",
          "{p1}, {p1role}, said the risk in {region} remained low.",
-         "Emergency visits to {org2} are up {pct} per cent, said {p2}, {p2role}.",
-         "{p3}, {p3role}, said vaccination rates in parts of {region} had fallen too low to stop outbreaks.",
-         "Testing centres will open in {city} and {city2} on {nextday}.",
+         "{p2}, {p2role}, said emergency visits in {city} had risen sharply.",
+         "{p3}, {p3role}, warned of low vaccination in {region}.",
+         "{city} and {city2} will open testing centres on {nextday}, {p1s} said.",
          "Officials at {org} have traced {n4} contacts of people with {disease} in {city}.",
          "Anyone in {city} with symptoms should stay at home, {p1s} said.",
-         "It is the largest outbreak in {region} since {year2}, {p3s} said.",
-         "{p2}, {p2role}, said {org2} had postponed {n2} operations to free up beds.",
+         "{p3s} said it was the largest outbreak in {region} since {year2}.",
+         "{p2}, {p2role}, said {org2} had postponed {n2} operations.",
          "{p4}, {p4role}, said parents in {city} had received a letter from {org} on {day}."),
-        (("p1", "The most important thing people in {region} can do is get vaccinated"),
+        (("p1", "People in {region} should get vaccinated, above all"),
          ("p3", "Cases in {city} will keep rising for weeks"),
          ("p2", "Staff at {org2} are working incredibly hard"),
          ("p1", "Nobody in {city} should panic, but please be careful"),
-         ("p4", "You hear the word outbreak in {city} and of course you worry")),
-        ("{org} will publish updated figures on {nextday}.",
-         "Advice is available from {org} and from pharmacies in {city}."),
+         ("p4", "In {city}, the word outbreak makes you worry")),
+        ("{org} updates its figures on {nextday}.",
+         "Pharmacies in {city} can give advice, {org} said."),
     ),
     Beat(
         "tech", "Technology", 7, False,
@@ -458,24 +463,23 @@ BEATS: tuple[Beat, ...] = (
          "{org2} opens inquiry into {org} data breach",
          "{org} shares fall after cyberattack exposes customer data"),
         ("Hackers stole data on {n3} customers of {org}, the {city} company said on {day}.",
-         "{org} has confirmed that names and emails of {n3} users were exposed in a cyberattack on {city} "
-         "servers.",
-         "{org2} opened an investigation on {day} after {org} disclosed a breach affecting {n3} users."),
+         "{org} confirmed that emails of {n3} users were exposed in a cyberattack on {city} servers.",
+         "{org2} opened an inquiry after {org} disclosed a breach affecting {n3} users."),
         ("{org} found the intrusion at its {city} data centre on {prevday}.",
-         "{p1}, {p1role}, apologised to {n3} customers and said card details were safe.",
+         "{p1}, {p1role}, apologised, saying card details held by {org} were safe.",
          "{org2} could fine {org} {pct2} per cent of its turnover, {p3s} said.",
-         "{p2}, {p2role}, said the attackers used a flaw that {org} had left unpatched for {n1} months.",
-         "{org} told its {n3} users to change their passwords.",
-         "The data was offered online for {money}, {p2s} said, a week before {org} admitted the breach.",
+         "{p2}, {p2role}, blamed a flaw {org} never patched.",
+         "{org} told {n3} users to change passwords, {p1s} said.",
+         "{p2s} said the data was offered online for {money} before {org} admitted the breach.",
          "{org} has hired {company} to investigate and informed police in {city}.",
-         "{p3s} said {region} had seen {n1} big attacks this year.",
+         "{p3s} said {n1} big attacks had hit {region} this year.",
          "{p4}, {p4role}, said a bank in {city2} had warned of the breach before {org} did.",
          "Shares in {org} fell {pct} per cent in {city} on {day}."),
-        (("p1", "We apologise to our {n3} customers for the concern this causes"),
+        (("p1", "To our {n3} customers, we apologise"),
          ("p2", "This attack on {org} was entirely preventable"),
          ("p3", "The law required {org} to keep this data safe"),
          ("p1", "Our teams at {org} are working around the clock"),
-         ("p4", "A stranger told me my {org} details were online")),
+         ("p4", "My {org} details were online for anyone")),
         ("{org} will contact affected customers in {city} by {nextday}.",
          "{org2} expects to report on {org} in {nextmonth}."),
     ),
@@ -494,24 +498,25 @@ BEATS: tuple[Beat, ...] = (
          "{p2s} scores twice as {org} see off {org2}",
          "{org2} coach {p3s} rues missed chances after {score} defeat",
          "{org} into history books after {score} win over {org2}"),
-        ("{org} beat {org2} {score} in {competition} on {day}, with {p2} scoring twice before a crowd of {n4}.",
+        ("{org} beat {org2} {score} in {competition} on {day}, with {p2} scoring twice before a crowd of "
+         "{n4}.",
          "{p2} was the hero as {org} came from behind to beat {org2} {score} in {competition}.",
-         "{org} beat {org2} {score} on {day} with goals from {p2s} and {p4s}."),
+         "{org} beat {org2} {score} on {day}, with {p2s} and {p4s} scoring."),
         ("{org2} led after {minute1} minutes, but {p2s} equalised for {org} before half-time.",
-         "{p2s} scored the winner for {org} with {late} minutes left.",
-         "{p1}, {p1role}, said {org} had \"never stopped believing\".",
-         "{p3}, {p3role}, said {org2} dominated the first half and deserved more.",
-         "The win extends the unbeaten run of {org} to {n1} matches.",
-         "Tickets for the match in {city} sold out within {n2} minutes.",
+         "{p2s} scored the winner in {city} {late} minutes from time.",
+         "{p1}, {p1role}, said the {city} squad never stopped believing.",
+         "{p3}, {p3role}, said {org2} deserved more after dominating in {city}.",
+         "{p1s} said {org} were unbeaten in {n1} matches in {city}.",
+         "In {city}, tickets for the match sold out within {n2} minutes.",
          "{p4}, {p4role}, was booked for fouling {x}.",
-         "Against {org}, {org2} have lost {n1} of {n6} games.",
-         "Police in {city} said the crowd of {n4} was good-natured, with {n5} arrests.",
-         "{org} face a side from {city2} in the next round on {nextday}."),
+         "{p3s} admitted {org2} had a poor record against {org}.",
+         "In {city}, police made {n5} arrests as {n4} fans watched.",
+         "{org} face a side from {city2} on {nextday}, {p1s} said."),
         (("p1", "Everyone at {org} should be proud tonight"),
-         ("p3", "We had our chances against {org} and did not take them"),
-         ("p2", "Two goals against {org2} - the best night of my career"),
-         ("p1", "Nobody gave us a chance against {org2}, but we believed"),
-         ("p4", "We have waited years in {city} for a night like this")),
+         ("p3", "Against {org} we wasted our chances"),
+         ("p2", "Against {org2}, my best night ever"),
+         ("p1", "{org2} were favourites, but we believed"),
+         ("p4", "{city} waited years for this night")),
         ("{org2} return to league action on {nextday}.",
          "{org} have not lost at home in {city} since {month}."),
     ),
@@ -531,27 +536,27 @@ BEATS: tuple[Beat, ...] = (
          "{n3} households face higher bills after {org} decision",
          "{org} raises energy price cap to {money}",
          "Bills up again from {nextmonth}, says {org}"),
-        ("Household energy bills in {region} will rise {pct} per cent from {nextmonth}, {org} said on {day}, "
-         "adding {money2} a year to bills.",
-         "Bills in {region} will be capped at {money} a year, {org} said on {day}.",
+        ("Household energy bills in {region} will rise {pct} per cent, {org} said on {day}, adding "
+         "{money2} a year.",
+         "Bills in {region} will be capped at {money} a year, {org} said.",
          "Millions of homes in {region} face higher bills after {org} raised its cap, {p1s} said."),
-        ("{org} blamed {driver} in {region} for gas prices up {pct2} per cent.",
+        ("{org} blamed {driver} in {region} for higher gas prices, {p3s} said.",
          "{p1}, {p1role}, said the rise in {region} was \"unavoidable\".",
-         "Consumer groups in {city} warned another {n3} households in {region} could fall into fuel poverty.",
+         "Consumer groups in {city} warned {n3} more households could face fuel poverty in {region}.",
          "{p2}, {p2role}, urged ministers to help families in {region} before winter.",
-         "{org2} urged customers in {city} struggling to pay to get in touch.",
-         "{p3}, {p3role}, said prices in {region} could ease if gas storage holds.",
-         "The cap set by {org} limits unit prices, not total bills, {p3s} said.",
-         "{region} imports {pct3} per cent of its gas, {p3s} noted.",
-         "{p4}, {p4role}, said the heating in {city2} would stay off most evenings.",
+         "Customers in {city} struggling to pay should contact {org2}, {p3s} said.",
+         "Prices in {region} could ease if storage holds, said {p3}.",
+         "{p3s} said the cap limits unit prices in {region}, not total bills.",
+         "{p3s} noted that most gas used in {region} is imported.",
+         "{p4}, {p4role}, said the heating stays off in {city2} most evenings.",
          "{org2} made profits of {money3} last year, a figure campaigners in {city} called obscene."),
-        (("p2", "This is a difficult day for {n3} households in {region}"),
-         ("p1", "Any rise in bills in {region} is unwelcome, we understand that"),
-         ("p2", "Ministers in {region} cannot stand by as bills rise"),
+        (("p2", "For {n3} households in {region}, this is a difficult day"),
+         ("p1", "{region} will find this rise unwelcome"),
+         ("p2", "Ministers in {region} cannot ignore rising bills"),
          ("p4", "People in {city} are choosing between heating and eating"),
-         ("p3", "Nervous markets feed into bills in {region}")),
-        ("The new cap from {org} takes effect in {nextmonth}.",
-         "The next review by {org} is due on {nextday}."),
+         ("p3", "Bills in {region} reflect nervous markets")),
+        ("In {region}, the new cap starts in {nextmonth}.",
+         "{org} publishes its review on {nextday}."),
     ),
     Beat(
         "housing", "Property", 5, False,
@@ -570,22 +575,21 @@ BEATS: tuple[Beat, ...] = (
          "homes.",
          "{org} approved {project} on {day}, clearing the way for {org2} to build {n2} homes in {city2}.",
          "Plans for {n2} homes at {project} in {city} were approved by {org} on {day}."),
-        ("{project} will include {pct} per cent affordable homes, {p2s} said.",
-         "{p1}, {p1role}, said {city} urgently needed homes and that {project} would create hundreds of jobs.",
+        ("{p2s} said too few homes at {project} would be affordable.",
+         "{p1}, {p1role}, said {city} urgently needed homes and that {project} would create jobs in {city2}.",
          "Opponents led by {p2} said {project} would overwhelm schools in {city}.",
-         "{bank} says rents in {city} rose {pct2} per cent in two years.",
-         "The vote on {project} passed by {votes_for} votes to {votes_against}.",
-         "{org2} said work on {project} could begin in {nextmonth}.",
+         "Rents in {city} rose {pct2} per cent in two years, {bank} says.",
+         "{org} passed {project} by {votes_for} votes to {votes_against}, {p1s} said.",
+         "{org2} said work could begin on {project} in {nextmonth}.",
          "More than {n2} objections to {project} were lodged with {org}.",
-         "A petition against {project} has {n4} signatures from people in {city} and {city2}.",
-         "{p4}, {p4role}, said {project} might be the first scheme in {city} that people like them could "
-         "afford.",
+         "{n4} people in {city} and {city2} have signed a petition against {project}.",
+         "{p4}, {p4role}, said people like them could afford {project}, a first for {city}.",
          "{p3}, {p3role}, said {org2} had changed its designs after meeting {n2} residents."),
         (("p1", "Young people in {city} need somewhere to live"),
          ("p2", "{project} is the wrong scheme for {city}"),
          ("p3", "{org2} has listened to residents in {city}"),
          ("p2", "In {city}, affordable should mean affordable"),
-         ("p4", "I have rented one room in {city} for six years")),
+         ("p4", "{city} has priced me into one room")),
         ("Opponents of {project} may seek a judicial review in {city}.",
          "{org2} will publish a timetable for {project} on {nextday}."),
     ),
@@ -595,8 +599,8 @@ BEATS: tuple[Beat, ...] = (
          ("org2", ("the foreign ministry of {c1}",)),
          ("agreement", ("a border agreement", "a trade pact", "a water-sharing treaty", "a security accord",
                         "a fisheries agreement")),
-         ("commit", ("reopen border crossings", "cut farm tariffs", "share migration data", "pull back troops",
-                     "end fishing disputes"))),
+         ("commit", ("reopen border crossings", "cut farm tariffs", "share migration data",
+                     "pull back troops", "end fishing disputes"))),
         (("the foreign minister of {c1}", "the president of {c1}", "the top diplomat of {c1}"),
          ("the foreign minister of {c2}", "the prime minister of {c2}", "the top diplomat of {c2}"),
          ("a senior fellow at {institute}", "a former ambassador to {c2}", "a diplomat at {org}"),
@@ -608,8 +612,8 @@ BEATS: tuple[Beat, ...] = (
          "Breakthrough in {city} as {c1} and {c2} agree to {commit}"),
         ("{c1} and {c2} signed {agreement} in {city} on {day}, in talks hosted by {org}.",
          "{p1s} and {p2s} agreed {agreement} for {c1} and {c2} in {city} on {day}.",
-         "After months of talks hosted by {org}, {c1} agreed on {day} to {commit} with {c2}."),
-        ("The agreement commits {c1} and {c2} to {commit} within {n1} months.",
+         "After months of talks hosted by {org}, {c1} agreed to {commit} with {c2} on {day}."),
+        ("Within {n1} months, {c1} and {c2} must {commit}, {p1s} said.",
          "{p1}, {p1role}, called the deal \"a new chapter\" for {c1} and {c2}.",
          "{p2}, {p2role}, praised the good faith shown in {city}.",
          "{org} has hosted talks in {city} since {year2}.",
@@ -617,15 +621,15 @@ BEATS: tuple[Beat, ...] = (
          "{p3}, {p3role}, warned that earlier deals between {c1} and {c2} had collapsed within months.",
          "Opposition politicians in {c2} said {p2s} had conceded too much to {c1}.",
          "The parliaments of {c1} and {c2} must still ratify the deal signed in {city}.",
-         "{p4}, {p4role}, said families around {city2} had waited years for this day.",
-         "A joint commission will meet in {city2} every {n1} months under the deal."),
+         "{p4}, {p4role}, said families in {city2} had waited years.",
+         "{c1} and {c2} will hold joint talks in {city2} every {n1} months."),
         (("p1", "Today {c1} and {c2} turn a new page"),
-         ("p2", "What we signed in {city} is a beginning, not an end"),
+         ("p2", "In {city} we signed a beginning"),
          ("p1", "{c1} made hard compromises, and so did {c2}"),
-         ("p3", "The real test for {c1} and {c2} will be implementation"),
+         ("p3", "For {c1} and {c2}, implementation is the real test"),
          ("p4", "People around {city2} have waited so long for this")),
         ("{p1s} and {p2s} meet again in {city2} in {nextmonth}.",
-         "The text of the deal between {c1} and {c2} is due on {nextday}."),
+         "{c1} and {c2} will publish the deal's text in {city}."),
     ),
     Beat(
         "crime", "Crime", 9, False,
@@ -642,38 +646,39 @@ BEATS: tuple[Beat, ...] = (
          "Police appeal for witnesses after {street} robbery in {city}",
          "{city} police charge suspects over {money} raid",
          "Masked gang targets {street} business in {city}"),
-        ("Goods worth {money} were taken in {crime} on {street}, and {org} arrested {n1} people.",
+        ("Goods worth {money} went in {crime} on {street}, and {n1} people were arrested, {p1s} said.",
          "{org} is hunting the {street} gang after {crime} on {day}.",
          "{n1} people have been charged by {org} over {crime}."),
         ("{p1}, {p1role}, said a car seen on {street} was being traced.",
          "Witnesses on {street} saw masked men on motorbikes outside {org2}.",
-         "{p2}, {p2role}, said staff at {org2} were terrified but unhurt.",
+         "Staff at {org2} were terrified but unhurt, said {p2}, {p2role}.",
          "{org} is holding the suspects in {city2}.",
          "{org} appealed for dashcam footage from {street} and nearby roads in {city}.",
          "{org} counts {n1} such robberies in {city} this year.",
-         "Forensic teams stayed on {street} on {day}, said {p1s}.",
-         "{p3}, {p3role}, said gangs in {region} were targeting businesses that hold cash.",
-         "{p4}, {p4role}, said the raid on {org2} took less than {n1} minutes.",
-         "Police believe the gang had watched {street} for weeks, {p1s} said."),
+         "{p1s} said forensic teams stayed on {street} until {day}.",
+         "{p3}, {p3role}, said businesses holding cash in {region} were being targeted.",
+         "The raid on {org2} took less than {n1} minutes, said {p4}, {p4role}.",
+         "{p1s} said the gang had watched {street} for weeks."),
         (("p1", "The attack on {street} was brazen and frightening"),
-         ("p1", "{org} will bring those responsible to justice"),
-         ("p4", "I heard shouting on {street} and then they were gone"),
-         ("p1", "Anyone who saw anything on {street} should contact us"),
+         ("p1", "In {city}, those responsible will face justice"),
+         ("p4", "On {street} I heard shouting, then silence"),
+         ("p1", "{street} witnesses should contact us"),
          ("p2", "My staff at {org2} did exactly the right thing")),
-        ("Anyone with information should contact {org}.",
-         "The suspects are due before magistrates in {city} on {nextday}."),
+        ("{org} appealed for information, {p1s} said.",
+         "In {city}, the suspects face magistrates on {nextday}."),
     ),
     Beat(
         "science", "Science", 5, True,
-        (("org", ("{city} University", "the {city} Institute of Technology", "the {city} Science Institute")),
+        (("org", ("{city} University", "the {city} Technology Institute", "the {city} Science Institute")),
          ("org2", ("the {rn} Science Foundation", "the {name} Trust")),
          ("journal", ("Natural Sciences Letters", "Frontiers in Research", "Science Advances",
                       "Applied Research Reviews", "Northern Academy Proceedings")),
-         ("finding", ("a new frog species in {region}", "an ancient settlement near {city2}",
+         ("finding", ("a frog species in {region}", "an ancient settlement near {city2}",
                       "a longevity gene in {region} fruit flies", "a comet seen from {city2}",
                       "a battery method from {city2}"))),
         (("a professor at {org}", "lead author of the study at {org}", "a senior researcher at {org}"),
-         ("a scientist at {institute}", "a professor at the University of {city2}", "a researcher in {city2}"),
+         ("a scientist at {institute}", "a professor at the University of {city2}",
+          "a researcher in {city2}"),
          ("a doctoral student at {org}", "a co-author from {org}", "a field researcher at {org}"),
          ("a volunteer from {city}", "a teacher from {city2}", "a local guide in {region}")),
         ("research funding", "scientific collaboration", "science funding"),
@@ -682,24 +687,24 @@ BEATS: tuple[Beat, ...] = (
          "{p1s} and colleagues announce {finding}",
          "Study in {journal} reveals {finding}"),
         ("A team at {org} led by {p1} has found {finding}.",
-         "{p1} and colleagues at {org} described {finding} in {journal}.",
+         "{p1} and colleagues at {org} described {finding}.",
          "Scientists from {org} identified {finding}, {p1s} said on {day}."),
         ("The study by {p1s} rests on {n6} years of work in {region}.",
          "{p1}, {p1role}, said the team in {city} had been \"astonished\".",
-         "The research was funded by a {money2} grant from {org2}.",
-         "{p2}, {p2role}, called the {org} study careful and convincing.",
+         "{org2} funded the research with a {money2} grant.",
+         "{p2}, {p2role}, called the work by {p1s} \"careful and convincing\".",
          "The team analysed {n2} samples from sites across {region}.",
-         "{p1s} plans to return to {region} next year with a team from {org2}.",
-         "{p1s} said a {year2} study from {city2} had hinted at the result.",
+         "{p1s} plans to return to {region} with a team from {org2} next year.",
+         "A team in {city2} hinted at the result in {year2}, {p1s} said.",
          "{p3}, {p3role}, catalogued samples in {city} for {n6} months.",
          "{org} will make the data from {city} freely available.",
          "{p4}, {p4role}, said nobody in {city} expected such a find."),
-        (("p1", "Results like this at {org} come once in a career"),
-         ("p2", "The work at {org} is a careful step forward"),
-         ("p1", "{region} still holds more questions than answers"),
-         ("p3", "This changes how we think about {region}"),
-         ("p4", "None of us in {city} expected anything like this")),
-        ("The team from {org} will present its work in {city2} in {nextmonth}.",
+        (("p1", "Nothing at {org} prepared us for this"),
+         ("p2", "{p1s} and the team at {org} did careful work"),
+         ("p1", "{region} holds more questions than answers"),
+         ("p3", "This changes how {region} is understood"),
+         ("p4", "In {city}, none of us expected this")),
+        ("In {city2}, {p1s} and the team from {org} will present their work.",
          "The study by {p1s} and colleagues was peer-reviewed."),
     ),
     Beat(
@@ -709,7 +714,8 @@ BEATS: tuple[Beat, ...] = (
                    "the {rn} Teachers' Federation"))),
         (("the education minister for {region}", "the head of {org}", "a senior official at {org}"),
          ("general secretary of {org2}", "the president of {org2}", "a spokesperson for {org2}"),
-         ("an education researcher at {institute}", "a head teacher in {city2}", "a school governor in {city}"),
+         ("an education researcher at {institute}", "a head teacher in {city2}",
+          "a school governor in {city}"),
          ("a parent in {city}", "a primary school teacher in {city}", "a sixth-form student in {city2}")),
         ("school funding", "teacher shortages", "class sizes"),
         ("{n2} teaching jobs at risk as {region} cuts school budgets",
@@ -719,52 +725,53 @@ BEATS: tuple[Beat, ...] = (
         ("Thousands of teachers marched through {city} on {day} against a {money} cut to school budgets by "
          "{org}.",
          "{org2} warned on {day} that {n2} teaching jobs in {region} were at risk from a {money} cut.",
-         "Schools in {city} and {city2} face staff cuts after {org} said on {day} it would remove {money} from "
+         "Schools in {city} and {city2} face staff cuts after {org} said it would remove {money} from "
          "budgets."),
-        ("{org2} estimates {n2} posts in {region} could go over {n1} years.",
-         "{p1}, {p1role}, said classrooms in {city} would be protected from the cuts.",
-         "{p2}, {p2role}, said some classes in {city} already had more than {classsize} pupils.",
+        ("Over {n1} years, {n2} posts could go in {region}, {org2} estimates.",
+         "In {city}, classrooms would be spared the cuts, said {p1}.",
+         "Classes in {city} already have {classsize} pupils, said {p2}, {p2role}.",
          "Parents in {city2} have gathered {n4} signatures on a petition to {org}.",
-         "{institute} says spending per pupil in {region} has fallen {pct2} per cent since {year2}.",
+         "{institute} says spending per pupil in {region} has fallen since {year2}, {p3s} said.",
          "{org} will meet leaders of {org2} on {nextday}.",
          "Head teachers in {city} are already cutting music lessons, {p3s} said.",
          "{p3}, {p3role}, said the cuts by {org} would hit poorer areas of {city} hardest.",
          "{p4}, {p4role}, said pupils in {city} were already sharing textbooks.",
-         "{org2} will ballot members in {region} on strikes in {nextmonth}."),
+         "Members of {org2} will be balloted on strikes, {p2s} said."),
         (("p2", "Cutting {money} will not give {city} better schools"),
-         ("p1", "The choices for {region} were difficult, but classrooms are protected"),
+         ("p1", "Classrooms in {region} are protected despite hard choices"),
          ("p4", "Children in {city} deserve better than this"),
-         ("p1", "Every pound in the {region} budget must be spent wisely"),
-         ("p3", "The evidence on class sizes in {region} is clear")),
+         ("p1", "The {region} budget must be spent wisely"),
+         ("p3", "In {region}, class-size evidence is clear")),
         ("{org} publishes school budgets for {region} on {nextday}.",
-         "The ballot by {org2} closes in {nextmonth}."),
+         "{org2} closes its ballot in {nextmonth}."),
     ),
     Beat(
         "culture", "Culture", 6, True,
         (("org", ("the {city} International Film Festival", "the {city} Film Festival")),
          ("org2", ("the {rn} Film Fund", "the {city2} Arts Council")),
          ("award", ("the Golden Anchor", "the top prize", "the Grand Jury Prize", "the Silver Lantern")),
-         ("premise", ("a fishing family in {city2}", "two sisters reunited in {city2}", "a night nurse in {city2}",
-                      "a teacher running for mayor of {city2}", "an ageing jazz band touring {region}"))),
+         ("premise", ("a fishing family in {city2}", "two sisters reunited in {city2}", "a night nurse in "
+                                                                                        "{city2}",
+                      "a mayoral candidate in {city2}", "an ageing jazz band touring {region}"))),
         (("the director of {film}", "the writer and director of {film}", "a film-maker from {city2}"),
          ("the star of {film}", "the lead actor in {film}", "an actor from {city2}"),
          ("president of the jury at {org}", "a film critic in {city}", "artistic director of {org}"),
          ("a cinema owner in {city2}", "a film student in {city}", "a festival-goer from {city2}")),
-        ("arts funding", "independent cinema", "access to culture"),
+        ("arts funding", "independent cinema", "arts access"),
         ("{film} wins {award} at {org}",
          "{p1s}'s {film} takes top prize in {city}",
          "Director {p1} triumphs at {org} with {film}",
          "{org}: {film} beats {n1} rivals to {award}"),
         ("{film}, a drama by {p1}, won {award} in {city} on {day}.",
-         "{film}, about {premise}, won {award} for {p1} at {org} on {day}.",
+         "{film}, about {premise}, won {award} for {p1} on {day} at {org}.",
          "Jurors in {city} gave {award} to {film} on {day}, the {ordinal} feature by {p1}."),
         ("{film}, which follows {premise}, was shot over {n1} weeks around {city2}.",
          "{p2}, {p2role}, was named best performer at {org}.",
-         "Accepting {award} in {city}, {p1s} dedicated it to the people of {city2}.",
-         "The jury, chaired by {p3}, praised the quiet power of {film}.",
-         "Organisers in {city} said the festival sold {n4} tickets in its {nth} year.",
+         "{p1s} accepted {award} in {city} and dedicated it to the people of {city2}.",
+         "Jury chair {p3} praised the quiet power of {film}.",
+         "The festival in {city}, now in its {nth} year, sold {n4} tickets.",
          "{film} was made for just {money2} with help from {org2}.",
-         "Distributors in {n1} countries have bought {film}, {p3s} said.",
+         "{film} has sold to distributors in {n1} countries, {p3s} said.",
          "Critics in {city} had tipped {film} since its first screening.",
          "{p4}, {p4role}, said the audience at {org} applauded {film} for minutes.",
          "{p1s} made documentaries in {region} before turning to fiction with {film}."),
@@ -778,33 +785,75 @@ BEATS: tuple[Beat, ...] = (
     ),
 )  # fmt: skip
 
-# Sentences any report can carry. {x} (a bystander), {fn}, {fcity} and the other {f...} values are
-# drawn afresh on every use.
+# Sentences any report can carry, whatever its beat: so they are anchored on values drawn afresh on
+# every use ({x}, a bystander; {fn}, {fcity} and the other {f...}), never on the event's own names,
+# which two unrelated events may share.
 GENERIC = (
-    "Officials in {city2} were unsure what the events in {city} would mean for them.",
-    '{x}, {xrole}, said the events in {city} were "a wake-up call" for {region}.',
-    "Officials in {city2} said they were following developments in {city} closely.",
-    "It was too early, {p3s} added, to judge the impact on {city}.",
-    '{x}, {xrole}, said people in {city} "deserve clear answers".',
-    "The announcement was welcomed by some in {city} but criticised by others in {city2}.",
-    "A survey of {fn} people in {region} by {institute} found {fpct} per cent were pessimistic.",
-    "In {fyear}, a similar episode in {fcity} led to {fn} complaints.",
-    '"In {fsmall} years in {city} I have never seen this," said {x}.',
-    "Speaking in {city} on {day}, {p1s} promised more details within days.",
-    "Reaction in {city2} was more muted, {x}, {xrole}, said.",
-    "Figures from {institute} suggest voters in {region} are increasingly worried about {issue}.",
+    '"We want answers," {x} said.',
+    '"A real shock," {x}, {xrole}, said.',
+    '"Everyone worries," said {x}.',
+    '"Nobody told us," {x} said.',
+    '"Things must change," {x}, {xrole}, said.',
+    "{x}, {xrole}, sounded hopeful.",
+    "{x} counted {fn} people at a protest.",
+    "{x} said {fpct} per cent of {fn} people surveyed were gloomy.",
+    "{fcity} saw a similar episode in {fyear}, {x} recalled.",
+    "Reaction in {fcity} was muted, {x}, {xrole}, said.",
+    "Figures from {institute} put {issue} high among worries in {region}.",
+    '"{city} has never seen this," said {x}.',
 )
 INSTITUTIONAL = (
-    "There was no immediate response from {org}.",
-    '"We are cooperating with the authorities," {org} said.',
+    "{org} declined to comment, {x} said.",
+    "{org} pledged to cooperate, {x} said.",
     "Pressure on {org} is likely to grow, {x} said.",
-    "Questions remain over how {org} handled the situation.",
-    "{p1s} is due to speak again in {city} on {nextday}.",
     "Opposition politicians in {region} demanded an inquiry into {org}.",
-    "Local media in {city} reported that the mood was tense.",
+    "The mood in {city} was tense, {x} said.",
 )
-SUBHEADINGS = ("What happens next", "Reaction", "Background", "What we know so far", "Why it matters",
-               "The numbers", "Key questions", "A long time coming", "Local anger")  # fmt: skip
+# What each beat's stories are, for background lines ("a similar storm in Calmere in 2014").
+BEAT_NOUNS = {
+    "courts": "fraud case", "elections": "election", "weather": "storm", "markets": "profit warning",
+    "transport": "rail strike", "health": "outbreak", "tech": "data breach", "sport": "cup run",
+    "energy": "price rise", "housing": "housing scheme", "diplomacy": "border dispute", "crime": "robbery",
+    "science": "discovery", "education": "funding row", "culture": "film festival",
+}  # fmt: skip
+# Background and comparison lines for long reports. Like the generic lines they are anchored on
+# values drawn afresh on every use, so a long report never repeats itself word for word.
+BACKGROUND = (
+    "In {fyear}, {fcity} had a similar {noun}, said {x}.",
+    "{x}, {xrole}, recalled the {noun} in {fcity}.",
+    "In {fcity}, a {noun} in {fyear} cost {fmoney}, {x} said.",
+    "{x} of {fcity} said the {noun} drew {fn} people.",
+    "{fcity} drew {fn} complaints about a {noun}, {x} said.",
+    "{x} of {fcity} wrote to neighbours.",
+    "{x} has followed the {noun} from {fcity} for {fsmall} years.",
+    "Similar cases in {fcity} cost about {fmoney}, {x} estimated.",
+    "{x}, {xrole}, said {fcity} was watching closely.",
+    "{x} has campaigned since {fyear} in {fcity}.",
+    '"{fcity} saw this coming," said {x}.',
+    "{x} of {fcity} has seen {fn} such cases since {fyear}.",
+    "In {fyear}, {x} covered a similar {noun} in {fcity}.",
+    "{x}, {xrole}, moved to {fcity} in {fyear}.",
+    "A petition by {x} in {fcity} has {fn} signatures.",
+    "{x} lost {fcash} in a {noun} in {fcity}.",
+    "{fcity} council spent {fmoney} on a {noun} review, {x} said.",
+    "{x}, {xrole}, organised a meeting in {fcity} for {fn} people.",
+    "Locals in {fcity} compared it with {fyear}, {x} said.",
+    "{x} has followed every {noun} in {fcity} since {fyear}.",
+    '"{fcity} has been here before," {x} said.',
+    '"Ask anyone in {fcity}," said {x}.',
+    "{x}, {xrole}, said {fn} families in {fcity} were affected.",
+    "{fcity} paid {fmoney} after a {noun} in {fyear}, {x} noted.",
+    "In {fcity}, {fn} people attended a meeting, {x} said.",
+    "{x}, {xrole}, blamed years of neglect in {fcity}.",
+    "Records from {fcity} list {fn} similar incidents, {x} said.",
+    "{x} drove from {fcity} to follow events.",
+    "{fcity} has asked for {fmoney} in support, {x} said.",
+)
+BACKGROUND_HARD = ("Neighbours in {fcity} raised {fcash} for those affected, {x} said.",)
+# Cross-headings of long reports; each names the story's place or organisation, like the text.
+SUBHEADINGS = ("What next for {city}", "Reaction in {city2}", "Background: {org}", "{org}: the facts",
+               "Why {city} matters", "The numbers in {region}", "{org}: key questions",
+               "Anger in {city}")  # fmt: skip
 ATTRIBUTION_FULL = (
     '"{q}," said {name}, {role}.',
     '"{q}," {name}, {role}, said.',
@@ -1006,8 +1055,21 @@ class Outlet:
     style: Style
 
 
+T = TypeVar("T")
+
+
+def _pick(rng: Random, options: Sequence[T]) -> T:
+    """One of `options`: Random.choice, without its rejection sampling, which is a third of the run time."""
+    return options[int(rng.random() * len(options))]
+
+
+def _int(rng: Random, low: int, high: int) -> int:
+    """A whole number from low to high inclusive, like Random.randint but cheaper."""
+    return low + int(rng.random() * (high - low + 1))
+
+
 def _maybe(rng: Random, share: float, options: Sequence[str]) -> str | None:
-    return rng.choice(options) if rng.random() < share else None
+    return _pick(rng, options) if rng.random() < share else None
 
 
 def _make_style(name: str, wire: bool) -> Style:
@@ -1015,35 +1077,33 @@ def _make_style(name: str, wire: bool) -> Style:
     rng = Random(f"style:{name}")
     keys = ["date", "source"]
     keys += [key for key, share in (("url", 0.8), ("title", 0.4), ("author", 0.3)) if rng.random() < share]
-    reporters = tuple(
-        f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(rng.randint(5, 12))
-    )
+    reporters = tuple(f"{_pick(rng, FIRST_NAMES)} {_pick(rng, LAST_NAMES)}" for _ in range(_int(rng, 5, 12)))
     return Style(
         blank_lines=rng.random() < 0.55,
         curly=rng.random() < 0.5,
-        percent=rng.choice((" per cent", " percent", "%")),
+        percent=_pick(rng, (" per cent", " percent", "%")),
         title_case=rng.random() < 0.35,
-        title_line=rng.choice((0.5, 0.8, 0.95, 1.0)),
+        title_line=_pick(rng, (0.5, 0.8, 0.95, 1.0)),
         time_line=rng.random() < 0.08,
         section=_maybe(rng, 0.5, SECTION_FORMATS),
         byline=_maybe(rng, 0.85, BYLINE_FORMATS),
         date_format=rng.randrange(len(DATE_LINE_FORMATS)),
-        date_line=rng.choice((0.0, 0.0, 0.3, 0.9)),
+        date_line=_pick(rng, (0.0, 0.0, 0.3, 0.9)),
         cookie=_maybe(rng, 0.45, COOKIE_NOTICES),
         share_top=_maybe(rng, 0.3, SHARE_LINES),
         share_bottom=_maybe(rng, 0.4, SHARE_LINES),
         ad=_maybe(rng, 0.6, AD_MARKERS),
-        ad_every=rng.randint(4, 8),
+        ad_every=_int(rng, 4, 8),
         related=_maybe(rng, 0.6, RELATED_PREFIXES),
         newsletter=_maybe(rng, 0.5, NEWSLETTERS),
         photo=_maybe(rng, 0.6, PHOTO_FORMATS),
-        copyright=rng.choice(COPYRIGHTS),
+        copyright=_pick(rng, COPYRIGHTS),
         tail_heading=_maybe(rng, 0.5, TAIL_HEADINGS),
-        wrap=rng.choice((72, 80)) if rng.random() < 0.05 else None,
+        wrap=_pick(rng, (72, 80)) if rng.random() < 0.05 else None,
         trailing_space=rng.random() < 0.1,
         crlf=rng.random() < 0.05,
         sidecar_keys=tuple(keys),
-        sidecar_date=rng.choice(("date", "date", "date", "iso", "rfc")),
+        sidecar_date=_pick(rng, ("date", "date", "date", "iso", "rfc")),
         sidecar_comment=rng.random() < 0.3,
         url_format=0 if wire else rng.randrange(4),
         reporters=reporters,
@@ -1106,15 +1166,19 @@ class Event:
     date: datetime
     cast: dict[str, str]
     quotes: tuple[tuple[str, str, str, str], ...]  # (name, surname, role, words)
+    # The beat's body sentences this story's reports draw on: stories differ in what they cover.
+    body: tuple[str, ...]
 
 
 def _money(rng: Random, currency: str) -> str:
+    """An amount such as "£4.7 million": never a round figure, so amounts tell events apart."""
     scale = rng.random()
     if scale < 0.35:
-        return f"{currency}{rng.randint(120, 990) * 1000:,}"
-    if scale < 0.85:
-        return f"{currency}{rng.randint(11, 990) / 10:g} million"
-    return f"{currency}{rng.randint(11, 95) / 10:g} billion"
+        return f"{currency}{_int(rng, 120, 990) * 1000 + _int(rng, 1, 99) * 10:,}"
+    tenths = _int(rng, 11, 989) if scale < 0.85 else _int(rng, 11, 95)
+    if tenths % 10 == 0:
+        tenths += _int(rng, 1, 9)
+    return f"{currency}{tenths / 10:.1f} {'million' if scale < 0.85 else 'billion'}"
 
 
 def _ordinal(number: int) -> str:
@@ -1124,70 +1188,80 @@ def _ordinal(number: int) -> str:
 
 def _proper_name(rng: Random) -> str:
     """An invented two-syllable name (Norvik, Calmere): about 1,400 of them."""
-    return rng.choice(NAME_HEADS) + rng.choice(NAME_TAILS)
+    return _pick(rng, NAME_HEADS) + _pick(rng, NAME_TAILS)
+
+
+def _place(rng: Random) -> str:
+    """A town: a real city or, more often, an invented one, so that few events share a place."""
+    return _pick(rng, CITIES) if rng.random() < 0.4 else _proper_name(rng)
 
 
 def _base_cast(rng: Random, date: datetime) -> dict[str, str]:
     """The beat-independent part of a cast: people, places, organisations, numbers, dates."""
     cast: dict[str, str] = {}
     for slot in ("p1", "p2", "p3", "p4"):
-        last = rng.choice(LAST_NAMES)
-        cast[slot] = f"{rng.choice(FIRST_NAMES)} {last}"
+        last = _pick(rng, LAST_NAMES)
+        cast[slot] = f"{_pick(rng, FIRST_NAMES)} {last}"
         cast[slot + "s"] = last
-    cast["city"], cast["city2"] = rng.sample(CITIES, 2)
+    cast["city"] = _place(rng)
+    cast["city2"] = _place(rng)
+    while cast["city2"] == cast["city"]:
+        cast["city2"] = _place(rng)
     cast["rn"] = _proper_name(rng)
-    cast["region"] = f"{cast['rn']} {rng.choice(REGION_SUFFIXES)}"
-    cast["c1"], cast["c2"] = (rng.choice(NAME_HEADS) + rng.choice(COUNTRY_TAILS) for _ in range(2))
+    cast["region"] = f"{cast['rn']} {_pick(rng, REGION_SUFFIXES)}"
+    cast["c1"], cast["c2"] = (_pick(rng, NAME_HEADS) + _pick(rng, COUNTRY_TAILS) for _ in range(2))
     if cast["c1"] == cast["c2"]:
         cast["c2"] = "North " + cast["c2"]
     stem = _proper_name(rng)
     cast["name"] = _proper_name(rng)
-    cast["company"] = f"{stem} {rng.choice(COMPANY_SUFFIXES)}"
-    cast["techco"] = f"{stem} {rng.choice(TECH_SUFFIXES)}"
-    cast["energyco"] = f"{_proper_name(rng)} {rng.choice(ENERGY_SUFFIXES)}"
-    cast["developer"] = f"{stem} {rng.choice(DEVELOPER_SUFFIXES)}"
-    cast["bank"] = f"{_proper_name(rng)} {rng.choice(BANK_SUFFIXES)}"
-    cast["institute"] = rng.choice(INSTITUTE_FORMATS).format(
-        last=rng.choice(LAST_NAMES), name=_proper_name(rng)
+    cast["company"] = f"{stem} {_pick(rng, COMPANY_SUFFIXES)}"
+    cast["techco"] = f"{stem} {_pick(rng, TECH_SUFFIXES)}"
+    cast["energyco"] = f"{_proper_name(rng)} {_pick(rng, ENERGY_SUFFIXES)}"
+    cast["developer"] = f"{stem} {_pick(rng, DEVELOPER_SUFFIXES)}"
+    cast["bank"] = f"{_proper_name(rng)} {_pick(rng, BANK_SUFFIXES)}"
+    cast["institute"] = _pick(rng, INSTITUTE_FORMATS).format(
+        last=_pick(rng, LAST_NAMES), name=_proper_name(rng)
     )
-    cast["storm"] = f"Storm {rng.choice(FIRST_NAMES)}"
-    cast["film"] = f"The {rng.choice(FILM_ADJECTIVES)} {rng.choice(FILM_NOUNS)}"
-    cast["street"] = f"{rng.choice(LAST_NAMES)} {rng.choice(STREET_SUFFIXES)}"
-    cast["project"] = f"the {_proper_name(rng)} {rng.choice(PROJECT_SUFFIXES)}"
-    currency = rng.choice(("$", "£", "€"))
+    cast["storm"] = f"Storm {_pick(rng, FIRST_NAMES)}"
+    cast["film"] = f"The {_pick(rng, FILM_ADJECTIVES)} {_pick(rng, FILM_NOUNS)}"
+    cast["street"] = f"{_pick(rng, LAST_NAMES)} {_pick(rng, STREET_SUFFIXES)}"
+    cast["project"] = f"the {_proper_name(rng)} {_pick(rng, PROJECT_SUFFIXES)}"
+    currency = _pick(rng, ("$", "£", "€"))
     for key in ("money", "money2", "money3"):
         cast[key] = _money(rng, currency)
-    n1 = rng.randint(2, 9)
-    cast["n1"], cast["n5"], cast["n6"] = str(n1), str(rng.randint(2, 9)), str(n1 + rng.randint(2, 8))
-    cast["n2"] = str(rng.randint(40, 950))
-    cast["n3"] = f"{rng.randint(5, 950) * 1000 + rng.randint(0, 999):,}"
-    cast["n4"] = f"{rng.randint(1000, 60000):,}"
+    n1 = _int(rng, 2, 9)
+    cast["n1"], cast["n5"], cast["n6"] = str(n1), str(_int(rng, 2, 9)), str(n1 + _int(rng, 2, 8))
+    cast["a_n1"] = f"{'an' if n1 == 8 else 'a'} {n1}"  # "an 8-day strike"
+    cast["n2"] = str(_int(rng, 40, 950))
+    # Large figures never end in 000-099: "2,017" would read as two small, common numbers.
+    cast["n3"] = f"{_int(rng, 5, 950) * 1000 + _int(rng, 100, 999):,}"
+    cast["n4"] = f"{_int(rng, 1, 59) * 1000 + _int(rng, 100, 999):,}"
     cast["pct"], cast["pct2"], cast["pct3"] = (
-        str(rng.randint(4, 35)),
-        str(rng.randint(2, 19)),
-        str(rng.randint(20, 80)),
+        str(_int(rng, 4, 35)),
+        str(_int(rng, 2, 19)),
+        str(_int(rng, 20, 80)),
     )
-    cast["share"], cast["turnout"] = str(rng.randint(41, 63)), str(rng.randint(38, 78))
-    year2 = rng.randint(2008, 2021)
-    cast["year2"], cast["year3"] = str(year2), str(rng.randint(year2 + 1, 2024))
+    cast["share"], cast["turnout"] = str(_int(rng, 41, 63)), str(_int(rng, 38, 78))
+    year2 = _int(rng, 2008, 2021)
+    cast["year2"], cast["year3"] = str(year2), str(_int(rng, year2 + 1, 2024))
     cast["day"] = WEEKDAYS[date.weekday()]
-    cast["nextday"] = WEEKDAYS[(date.weekday() + rng.randint(2, 6)) % 7]
-    cast["prevday"] = WEEKDAYS[(date.weekday() - rng.randint(1, 3)) % 7]
+    cast["nextday"] = WEEKDAYS[(date.weekday() + _int(rng, 2, 6)) % 7]
+    cast["prevday"] = WEEKDAYS[(date.weekday() - _int(rng, 1, 3)) % 7]
     cast["month"] = MONTHS[date.month - 1]
     cast["nextmonth"] = MONTHS[date.month % 12]
-    cast["ordinal"] = rng.choice(ORDINALS)
-    cast["nth"] = _ordinal(rng.randint(12, 60))
-    cast["wind"], cast["mm"] = str(rng.randrange(90, 185, 5)), str(rng.randint(60, 260))
-    age1 = rng.randint(17, 29)
-    cast["age1"], cast["age2"] = str(age1), str(age1 + rng.randint(3, 30))
-    goals = rng.randint(1, 4)
-    cast["score"] = f"{goals}-{rng.randint(0, goals - 1)}"
-    cast["minute1"], cast["late"] = str(rng.randint(8, 40)), str(rng.randint(3, 25))
-    seats = rng.randint(31, 71)
-    votes_for = rng.randint(seats // 2 + 1, seats - 3)
+    cast["ordinal"] = _pick(rng, ORDINALS)
+    cast["nth"] = _ordinal(_int(rng, 12, 60))
+    cast["wind"], cast["mm"] = str(rng.randrange(90, 185, 5)), str(_int(rng, 60, 260))
+    age1 = _int(rng, 17, 29)
+    cast["age1"], cast["age2"] = str(age1), str(age1 + _int(rng, 3, 30))
+    goals = _int(rng, 1, 4)
+    cast["score"] = f"{goals}-{_int(rng, 0, goals - 1)}"
+    cast["minute1"], cast["late"] = str(_int(rng, 8, 40)), str(_int(rng, 3, 25))
+    seats = _int(rng, 31, 71)
+    votes_for = _int(rng, seats // 2 + 1, seats - 3)
     cast["votes_for"], cast["votes_against"], cast["votes_total"] = (
-        str(votes_for), str(rng.randint(3, seats - votes_for)), str(seats))  # fmt: skip
-    cast["classsize"] = str(rng.randint(30, 38))
+        str(votes_for), str(_int(rng, 3, seats - votes_for)), str(seats))  # fmt: skip
+    cast["classsize"] = str(_int(rng, 30, 38))
     return cast
 
 
@@ -1195,10 +1269,11 @@ def _cast(rng: Random, beat: Beat, date: datetime) -> dict[str, str]:
     """A full cast for one event of `beat`: the base cast, the beat's extras, roles and issue."""
     cast = _base_cast(rng, date)
     for key, options in beat.extras:
-        cast[key] = rng.choice(options).format_map(cast)
+        cast[key] = _pick(rng, options).format_map(cast)
     for slot, options in zip(("p1", "p2", "p3", "p4"), beat.roles, strict=True):
-        cast[slot + "role"] = rng.choice(options).format_map(cast)
-    cast["issue"] = rng.choice(beat.issues)
+        cast[slot + "role"] = _pick(rng, options).format_map(cast)
+    cast["issue"] = _pick(rng, beat.issues)
+    cast["noun"] = BEAT_NOUNS[beat.name]
     return cast
 
 
@@ -1206,15 +1281,14 @@ def _event(seed: int, number: int) -> Event:
     """Event `number` of a seed's corpus, from its own random stream."""
     rng = Random(f"{seed}:event:{number}")
     beat = rng.choices(BEATS, cum_weights=BEAT_CUM)[0]
-    date = YEAR_START + timedelta(
-        days=rng.randrange(365), hours=rng.randint(6, 20), minutes=rng.randrange(60)
-    )
+    date = YEAR_START + timedelta(days=rng.randrange(365), hours=_int(rng, 6, 20), minutes=rng.randrange(60))
     cast = _cast(rng, beat, date)
     # The people quoted: every report of the event draws on the same words, as real ones do.
     quotes: list[tuple[str, str, str, str]] = []
     for slot, words in rng.sample(beat.quotes, 3):
         quotes.append((cast[slot], cast[slot + "s"], cast[slot + "role"], words.format_map(cast)))
-    return Event(number, beat, date, cast, tuple(quotes))
+    body = tuple(rng.sample(beat.body, k=len(beat.body) * 3 // 4))
+    return Event(number, beat, date, cast, tuple(quotes), body)
 
 
 def _layout(seed: int) -> Iterator[tuple[int, int, int]]:
@@ -1245,24 +1319,28 @@ class Fill(dict[str, str]):
     def __missing__(self, key: str) -> str:
         rng = self.rng
         if key == "x":
-            return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            return f"{_pick(rng, FIRST_NAMES)} {_pick(rng, LAST_NAMES)}"
         if key == "xrole":
-            return rng.choice(X_ROLES).format_map(self)
+            return _pick(rng, X_ROLES).format_map(self)
         if key == "other":
-            name = rng.choice(OUTLET_NAMES)
+            name = _pick(rng, OUTLET_NAMES)
             return name if name != self.outlet.name else OUTLET_NAMES[0]
         if key == "fn":
-            return f"{rng.randint(200, 5000):,}"
+            return str(_int(rng, 110, 990))
         if key == "fpct":
-            return str(rng.randint(12, 78))
+            return str(_int(rng, 12, 78))
         if key == "fsmall":
-            return str(rng.randint(3, 40))
+            return str(_int(rng, 3, 40))
         if key == "fyear":
-            return str(rng.randint(2005, 2023))
+            return str(_int(rng, 2005, 2023))
         if key == "fcity":
-            return rng.choice(CITIES)
+            return _place(rng)
         if key == "fmonth":
-            return rng.choice(MONTHS)
+            return _pick(rng, MONTHS)
+        if key == "fmoney":
+            return _money(rng, _pick(rng, ("$", "£", "€")))
+        if key == "fcash":
+            return f"{_pick(rng, ('$', '£', '€'))}{_int(rng, 1, 49) * 1000 + _int(rng, 1, 99) * 10:,}"
         raise KeyError(key)
 
 
@@ -1298,6 +1376,19 @@ _CURLY = re.compile(r'"([^"\n]+)"')
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def _introduce(template: str, introduced: set[str]) -> str:
+    """Name people in full the first time a report mentions them: "Freya Morales", then "Morales"."""
+    for slot in ("p1", "p2", "p3", "p4"):
+        full, short = "{" + slot + "}", "{" + slot + "s}"
+        if full in template:
+            introduced.add(slot)
+        elif short in template:
+            if slot not in introduced:
+                template = template.replace(short, full, 1)
+            introduced.add(slot)
+    return template
+
+
 def _sentence(template: str, fill: Fill) -> str:
     text = template.format_map(fill)
     # Templates may open with "the ..." or a lower-case region name.
@@ -1326,10 +1417,20 @@ def _headline_case(title: str, style: Style) -> str:
 def _quote_paragraph(rng: Random, fill: Fill, quote: tuple[str, str, str, str], first: bool) -> str:
     name, surname, role, words = quote
     formats = ATTRIBUTION_FULL if first else ATTRIBUTION_SHORT
-    text = rng.choice(formats).format(
+    text = _pick(rng, formats).format(
         q=words, name=name, surname=surname, role=role, city=fill["city"], day=fill["day"]
     )
     return text[:1].upper() + text[1:]
+
+
+def _decks(rng: Random, event: Event) -> tuple[list[str], list[str], list[str]]:
+    """A report's shuffled lines: the story's facts, reactions, background; each used once."""
+    soft = event.beat.soft
+    decks = (list(event.body), list(GENERIC if soft else GENERIC + INSTITUTIONAL),
+             list(BACKGROUND if soft else BACKGROUND + BACKGROUND_HARD))  # fmt: skip
+    for deck in decks:
+        rng.shuffle(deck)
+    return decks
 
 
 def _compose(rng: Random, event: Event, outlet: Outlet) -> list[str]:
@@ -1337,16 +1438,14 @@ def _compose(rng: Random, event: Event, outlet: Outlet) -> list[str]:
     beat = event.beat
     fill = Fill(event.cast, rng, outlet)
     target = min(MAX_WORDS, max(MIN_WORDS, int(rng.lognormvariate(math.log(MEDIAN_WORDS), WORDS_SIGMA))))
-    lead = _sentence(rng.choice(beat.leads), fill)
+    introduced: set[str] = set()
+    lead = _sentence(_introduce(_pick(rng, beat.leads), introduced), fill)
     if outlet.wire:
         # Wire copy opens with a dateline naming the agency; syndicated copies keep it.
         lead = f"{event.cast['city'].upper()} ({outlet.name}) - {lead}"
     paragraphs = [lead]
     words = len(lead.split())
-    specific = list(beat.body)
-    rng.shuffle(specific)
-    general = list(GENERIC if beat.soft else GENERIC + INSTITUTIONAL)
-    rng.shuffle(general)
+    specific, general, background = _decks(rng, event)
     event_quotes = list(event.quotes)
     rng.shuffle(event_quotes)
     # The beat's other quotes, each used at most once: a report that repeats a quote reads as broken.
@@ -1354,6 +1453,8 @@ def _compose(rng: Random, event: Event, outlet: Outlet) -> list[str]:
     more_quotes = [(slot, t.format_map(fill)) for slot, t in beat.quotes if t.format_map(fill) not in said]
     rng.shuffle(more_quotes)
     quoted: set[str] = set()
+    headings = list(SUBHEADINGS)
+    rng.shuffle(headings)
     since_heading = 0
     while words < target:
         wants_quote = len(paragraphs) == 2 or (len(paragraphs) > 2 and rng.random() < 0.22)
@@ -1367,29 +1468,40 @@ def _compose(rng: Random, event: Event, outlet: Outlet) -> list[str]:
             quoted.add(quote[0])
         else:
             sentences = []
-            for _ in range(rng.choices((1, 2, 3), cum_weights=(45, 85, 100))[0]):
-                if not specific and not general:
-                    # Long reports run through every template; refill and go round again.
-                    specific = list(beat.body)
-                    rng.shuffle(specific)
-                    general = list(GENERIC if beat.soft else GENERIC + INSTITUTIONAL)
-                    rng.shuffle(general)
-                # The opening paragraphs keep to the story's facts; background comes later.
-                early = len(paragraphs) < 4
-                pool = specific if specific and (early or rng.random() < 0.6 or not general) else general
-                sentences.append(_sentence(pool.pop(), fill))
+            draw = rng.random()
+            for _ in range(1 if draw < 0.45 else 2 if draw < 0.85 else 3):
+                if not (specific or general or background):
+                    # Long reports use up every line. The story's facts are never told twice; the
+                    # lines anchored on fresh bystanders and places go round again, reading anew.
+                    _, general, background = _decks(rng, event)
+                    general = [line for line in general if "{x}" in line or "{f" in line]
+                # The opening paragraphs keep to the story's facts; reaction and background come later.
+                if specific and (len(paragraphs) < 4 or rng.random() < 0.6 or not (general or background)):
+                    template = specific.pop()
+                elif general and (rng.random() < 0.5 or not background):
+                    template = general.pop()
+                else:
+                    template = background.pop()
+                sentences.append(_sentence(_introduce(template, introduced), fill))
             paragraph = " ".join(sentences)
         paragraphs.append(paragraph)
         words += len(paragraph.split())
         since_heading += 1
-        if target > 700 and since_heading >= 6 and rng.random() < 0.3 and words < target - 100:
-            paragraphs.append(rng.choice(SUBHEADINGS))
+        if target > 700 and since_heading >= 6 and rng.random() < 0.3 and words < target - 100 and headings:
+            paragraphs.append(_sentence(headings.pop(), fill))
             since_heading = 0
     closers = (
-        beat.closers if beat.soft else (*beat.closers, "This is a developing story and will be updated.")
+        beat.closers
+        if beat.soft
+        else (*beat.closers, "This story from {city} is developing and will be updated.")
     )
-    paragraphs.append(_sentence(rng.choice(closers), fill))
+    paragraphs.append(_sentence(_introduce(_pick(rng, closers), introduced), fill))
     return [_house(p, outlet.style) for p in paragraphs]
+
+
+def _is_heading(paragraph: str) -> bool:
+    """Whether a paragraph is a cross-heading: a few words, no closing punctuation."""
+    return len(paragraph.split()) <= 8 and paragraph[-1:] not in '.!?"”'
 
 
 def _pick_outlet(rng: Random, beat: Beat, feed: bool, avoid: Outlet | None = None) -> Outlet:
@@ -1428,7 +1540,7 @@ def _retitle(rng: Random, title: str, city: str) -> str:
         if word in title:
             options.append(title.replace(word, other, 1))
             options.append(title.split(word, 1)[0])
-    return rng.choice(options)
+    return _pick(rng, options)
 
 
 def _report(seed: int, index: int, event: Event, start: int) -> Report:
@@ -1439,7 +1551,7 @@ def _report(seed: int, index: int, event: Event, start: int) -> Report:
     dateless = kind == "txt" and rng.random() < DATELESS_SHARE
     days = rng.choices(range(len(REPORT_DAY_CUM)), cum_weights=REPORT_DAY_CUM)[0]
     published = min(
-        YEAR_END, event.date + timedelta(days=days, hours=rng.randint(1, 10), minutes=rng.randrange(60))
+        YEAR_END, event.date + timedelta(days=days, hours=_int(rng, 1, 10), minutes=rng.randrange(60))
     )
     if index > start and rng.random() < COPY_SHARE_OF_FOLLOWUPS:
         original = _report(seed, rng.randrange(start, index), event, start)
@@ -1448,17 +1560,17 @@ def _report(seed: int, index: int, event: Event, start: int) -> Report:
         paragraphs = list(original.paragraphs)
         if len(paragraphs) > 5 and rng.random() < 0.5:
             paragraphs.pop()  # syndication desks trim the last paragraph to fit
-        published = min(YEAR_END, max(published, original.published + timedelta(hours=rng.randint(1, 6))))
+        published = min(YEAR_END, max(published, original.published + timedelta(hours=_int(rng, 1, 6))))
         url = _url(outlet, event.beat.section, title, published, seed, index)
         return Report(seed, index, event, outlet, kind, title, original.authors, published, url, paragraphs,
                       dateless, original.outlet)  # fmt: skip
     outlet = _pick_outlet(rng, event.beat, kind == "feed")
     fill = Fill(event.cast, rng, outlet)
     title = _house(
-        _headline_case(_sentence(rng.choice(event.beat.headlines), fill), outlet.style), outlet.style
+        _headline_case(_sentence(_pick(rng, event.beat.headlines), fill), outlet.style), outlet.style
     )
     reporters = outlet.style.reporters
-    authors = tuple(rng.sample(reporters, 2)) if rng.random() < 0.15 else (rng.choice(reporters),)
+    authors = tuple(rng.sample(reporters, 2)) if rng.random() < 0.15 else (_pick(rng, reporters),)
     paragraphs = _compose(rng, event, outlet)
     url = _url(outlet, event.beat.section, title, published, seed, index)
     return Report(
@@ -1480,21 +1592,31 @@ def _date_line(when: datetime, fmt: int) -> str:
     )  # fmt: skip
 
 
+@cache
+def _headline_pool() -> tuple[str, ...]:
+    """Headlines of other stories, made once: a whole cast per "Related:" line would double the run time."""
+    rng = Random("related-headlines")
+    pool = []
+    for _ in range(RELATED_HEADLINES):
+        beat = rng.choices(BEATS, cum_weights=BEAT_CUM)[0]
+        cast = _cast(rng, beat, YEAR_START + timedelta(days=rng.randrange(365)))
+        headline = _pick(rng, beat.headlines).format_map(cast)
+        pool.append(headline[:1].upper() + headline[1:])
+    return tuple(pool)
+
+
 def _related_headline(rng: Random, outlet: Outlet) -> str:
     """A headline of some other story, for "Related:" and "Most read" residue."""
-    beat = rng.choices(BEATS, cum_weights=BEAT_CUM)[0]
-    date = YEAR_START + timedelta(days=rng.randrange(365))
-    fill = Fill(_cast(rng, beat, date), rng, outlet)
-    return _house(_headline_case(_sentence(rng.choice(beat.headlines), fill), outlet.style), outlet.style)
+    return _house(_headline_case(_pick(rng, _headline_pool()), outlet.style), outlet.style)
 
 
 def _caption(rng: Random, report: Report) -> str:
     style = report.outlet.style
     fill = Fill(report.event.cast, rng, report.outlet)
-    caption = _sentence(rng.choice(CAPTIONS), fill)
-    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    caption = _sentence(_pick(rng, CAPTIONS), fill)
+    name = f"{_pick(rng, FIRST_NAMES)} {_pick(rng, LAST_NAMES)}"
     return (style.photo or PHOTO_FORMATS[0]).format(
-        caption=caption, name=name, agency=rng.choice(AGENCIES), outlet=report.outlet.name
+        caption=caption, name=name, agency=_pick(rng, AGENCIES), outlet=report.outlet.name
     )
 
 
@@ -1508,14 +1630,26 @@ def _byline(report: Report) -> str | None:
 
 
 def _wrap(paragraph: str, width: int | None) -> str:
-    return "\n".join(textwrap.wrap(paragraph, width)) if width and len(paragraph) > width else paragraph
+    """Hard-wrap a paragraph at `width` columns, as some scrapers save text (greedy, like textwrap)."""
+    if not width or len(paragraph) <= width:
+        return paragraph
+    lines: list[str] = []
+    line = ""
+    for word in paragraph.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def _signoff(rng: Random, report: Report) -> str | None:
     if report.copied_from is not None:
         return f"This article originally appeared on {report.copied_from.name}."
     if report.outlet.wire:
-        first, second = (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(2))
+        first, second = (f"{_pick(rng, FIRST_NAMES)} {_pick(rng, LAST_NAMES)}" for _ in range(2))
         return f"(Reporting by {report.author}; Editing by {first} and {second})"
     return None
 
@@ -1557,7 +1691,7 @@ def render_txt(report: Report) -> str:
         lines.append(signoff)
     if style.tail_heading:
         lines.append(style.tail_heading.format(outlet=outlet.name))
-        lines += [_related_headline(rng, outlet) for _ in range(rng.randint(3, 5))]
+        lines += [_related_headline(rng, outlet) for _ in range(_int(rng, 3, 5))]
     if style.share_bottom:
         lines.append(style.share_bottom)
     lines.append(style.copyright.format(outlet=outlet.name))
@@ -1658,7 +1792,7 @@ def render_html(report: Report) -> str:
         out.append(f'<figure><img src="{image}" alt=""><figcaption>{caption}</figcaption></figure>')
     related_at = rng.randrange(2, 6)
     for number, paragraph in enumerate(report.paragraphs):
-        if paragraph in SUBHEADINGS:
+        if _is_heading(paragraph):
             out.append(f"<h2>{esc(paragraph)}</h2>")
         else:
             out.append(f"<p>{esc(paragraph)}</p>")
@@ -1695,7 +1829,7 @@ def render_html(report: Report) -> str:
 def _entry_html(report: Report) -> str:
     paragraphs = report.paragraphs[:2] if report.outlet.summary_feed else report.paragraphs
     body = "".join(
-        f"<h3>{html.escape(p)}</h3>" if p in SUBHEADINGS else f"<p>{html.escape(p)}</p>" for p in paragraphs
+        f"<h3>{html.escape(p)}</h3>" if _is_heading(p) else f"<p>{html.escape(p)}</p>" for p in paragraphs
     )
     if report.outlet.summary_feed:
         body += f'<p><a href="{html.escape(report.url)}">Continue reading…</a></p>'
@@ -1792,10 +1926,12 @@ class Writer:
 
     def write(self, name: str, text: str, when: datetime) -> None:
         """Write one file; its modification time is `when`, as if scraped then."""
-        path = self.root / name
-        path.write_bytes(text.encode("utf-8"))
         stamp = when.timestamp()
-        os.utime(path, (stamp, stamp))
+        with open(self.root / name, "wb") as file:
+            file.write(text.encode("utf-8"))
+            file.flush()
+            # Set through the open file: one path lookup per file, not two.
+            os.utime(file.fileno(), (stamp, stamp))
         self.files += 1
 
 
