@@ -29,7 +29,7 @@ from generator.model import Article, CleanDocument, DateSource, Digest, Quote
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 
 # Bump when the digest half changes what it writes, so that unedited articles are regenerated.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 INCOMING_SUFFIX = ".incoming"
 _DATE_SOURCES: tuple[DateSource, ...] = ("given", "feed", "html-meta", "text", "file", "none")
 _LIST_KEYS = ("tags", "people", "organizations", "places")

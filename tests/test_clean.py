@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.clean import build_context, clean_document
+from generator.clean.metadata import parse_text_date
 from generator.ingest import read_inbox
 from generator.model import Hints, RawDocument
 
@@ -215,3 +216,24 @@ def test_a_story_syndicated_to_several_outlets_keeps_its_paragraphs() -> None:
     ]
     context = build_context(documents)
     assert all(list(clean_document(d, context).paragraphs) == ARTICLE for d in documents)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Published 19 November 2025", (2025, 11, 19)),
+        ("Updated: March 3, 2025", (2025, 3, 3)),
+        ("Sept. 4, 2025", (2025, 9, 4)),
+        ("12 Dec 2025", (2025, 12, 12)),
+        ("2025-06-02", (2025, 6, 2)),
+    ],
+)
+def test_dates_written_in_the_text_are_read_with_full_or_short_month_names(
+    line: str, expected: tuple[int, int, int]
+) -> None:
+    found = parse_text_date(line)
+    assert found is not None and (found.year, found.month, found.day) == expected
+
+
+def test_a_word_that_only_starts_like_a_month_is_not_a_date() -> None:
+    assert parse_text_date("Published 19 Marchland 2025") is None

@@ -109,6 +109,12 @@ def find_publisher(decisions: Sequence[LineDecision]) -> str | None:
     return None
 
 
+def _month_number(word: str) -> int:
+    """1–12 for a month name or abbreviation ("March", "Mar.", "Sept"); KeyError otherwise."""
+    name = word.lower().rstrip(".")
+    return _MONTHS[name] if name in _MONTHS else _MONTHS[name[:3]]
+
+
 def parse_text_date(text: str) -> datetime | None:
     """The first full calendar date written in a line ("March 13, 2025", "13 March 2025", "2025-03-13")."""
     for pattern in _DATE_PATTERNS:
@@ -119,14 +125,14 @@ def parse_text_date(text: str) -> datetime | None:
         try:
             if pattern is _DATE_PATTERNS[0]:
                 month, day, year = (
-                    _MONTHS[groups[0].lower().rstrip(".")[:4].rstrip("t")],
+                    _month_number(groups[0]),
                     int(groups[1]),
                     int(groups[2]),
                 )
             elif pattern is _DATE_PATTERNS[1]:
                 day, month, year = (
                     int(groups[0]),
-                    _MONTHS[groups[1].lower().rstrip(".")[:4].rstrip("t")],
+                    _month_number(groups[1]),
                     int(groups[2]),
                 )
             else:
