@@ -23,6 +23,7 @@ import click
 from generator.clean import build_context, clean_document
 from generator.config import SiteConfig, load_config, normalise_base_url
 from generator.errors import BroadsheetError, InputError, StrictModeError
+from generator.freshness import input_signature
 from generator.ingest import inbox_files, read_file
 from generator.model import CleanDocument, RawDocument
 from generator.pipeline import BuildReport, build, load_events
@@ -186,30 +187,11 @@ def serve_command(project: Path, port: int, no_watch: bool) -> None:
         server.server_close()
 
 
-def _snapshot(project: Path, config: SiteConfig) -> dict[str, float]:
-    roots = [
-        project / config.paths.inbox,
-        project / config.paths.articles,
-        project / config.paths.themes,
-        project / config.paths.templates,
-    ]
-    stamps: dict[str, float] = {}
-    for root in roots:
-        if root.is_dir():
-            for path in root.rglob("*"):
-                if path.is_file() and not path.name.startswith("."):
-                    stamps[str(path)] = path.stat().st_mtime
-    config_file = project / "site.toml"
-    if config_file.is_file():
-        stamps[str(config_file)] = config_file.stat().st_mtime
-    return stamps
-
-
 def _watch_and_rebuild(project: Path, config: SiteConfig) -> None:
-    last = _snapshot(project, config)
+    last = input_signature(project, config)
     while True:
         time.sleep(1.0)
-        current = _snapshot(project, config)
+        current = input_signature(project, config)
         if current == last:
             continue
         try:
@@ -218,7 +200,7 @@ def _watch_and_rebuild(project: Path, config: SiteConfig) -> None:
         except BroadsheetError as error:
             log.error(str(error))
         # Our own writes (articles, event pins) changed the tree: take the state after the build.
-        last = _snapshot(project, config)
+        last = input_signature(project, config)
 
 
 def _read_paths(paths: tuple[Path, ...], project: Path, config: SiteConfig) -> Iterator[RawDocument | str]:

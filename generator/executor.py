@@ -63,16 +63,14 @@ def _run_fork_slice(bounds: tuple[int, int]) -> list[Any]:
     return [function(item) for item in items[bounds[0] : bounds[1]]]
 
 
-def fork_map(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+def fork_map(
+    function: Callable[[T], R], items: Sequence[T], workers: int, min_items: int = MIN_PARALLEL_ITEMS
+) -> list[R]:
     """`[function(item) for item in items]` on forked processes, for closures that cannot be pickled.
 
     Serial where fork is unavailable, with one worker, or for a batch too small to pay for it.
     """
-    if (
-        workers <= 1
-        or len(items) < MIN_PARALLEL_ITEMS
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     step = chunk_size(len(items), workers)
     slices = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator import __version__, content
 from generator.config import SiteConfig
+from generator.fsutil import atomic_write_text
 
 LAST_BUILD_FILE = "last-build.json"
 
@@ -88,7 +89,6 @@ def last_build_if_current(
 
 def record_last_build(state_dir: Path, last: LastBuild) -> None:
     """Remember the inputs and report of a build that just published successfully."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    temporary = state_dir / f".{LAST_BUILD_FILE}.tmp"
-    temporary.write_text(json.dumps(asdict(last), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, state_dir / LAST_BUILD_FILE)
+    atomic_write_text(
+        state_dir / LAST_BUILD_FILE, json.dumps(asdict(last), indent=1, ensure_ascii=False) + "\n"
+    )

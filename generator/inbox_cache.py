@@ -55,7 +55,6 @@ class InboxRead:
     current: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    files_read: int = 0
 
 
 def file_stamp(path: Path) -> Stamp:
@@ -102,7 +101,6 @@ def read_inbox_incrementally(
             result.errors.extend(cached.errors)
             result.warnings.extend(cached.warnings)
             continue
-        result.files_read += 1
         try:
             documents, warnings = read_file(path, rel_path, zone)
         except InputError as error:

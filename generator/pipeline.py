@@ -34,7 +34,7 @@ from generator.errors import BuildError, ConfigError, InputError, LockedError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor
 from generator.freshness import LastBuild, input_signature, last_build_if_current, record_last_build
-from generator.fsutil import link_tree
+from generator.fsutil import atomic_write_bytes, link_tree
 from generator.inbox_cache import CachedFile, read_inbox_incrementally
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
@@ -83,7 +83,6 @@ class BuildReport:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False
-    files_made: int = 0
     files_written: int = 0
 
 
@@ -149,23 +148,21 @@ def digest_documents(
     documents: list[RawDocument],
     config: SiteConfig,
     executor: Executor | None = None,
-    only: list[RawDocument] | None = None,
     evidence: list[Evidence] | None = None,
 ) -> Iterator[DigestedDocument]:
-    """Clean and summarise `only` (default: all) of the documents, with evidence from all of them
-    (or from `evidence`, gathered beforehand from every document of the inbox).
+    """Clean and summarise documents with cross-document evidence: from the documents themselves,
+    or from `evidence` gathered beforehand from every document of the inbox.
 
     Runs on `executor`, or on a local process pool sized by `config.workers`.
     """
-    selected = documents if only is None else only
-    if not selected:
+    if not documents:
         return
     context = build_context(documents) if evidence is None else context_from_evidence(evidence)
     work = partial(digest_document, context=context, sentences=config.summary_sentences)
     workers = config.process_count
-    pool = executor or local_executor(workers, len(selected))
+    pool = executor or local_executor(workers, len(documents))
     try:
-        yield from pool.map(work, selected, chunksize=chunk_size(len(selected), workers))
+        yield from pool.map(work, documents, chunksize=chunk_size(len(documents), workers))
     finally:
         if executor is None:
             pool.shutdown()
@@ -317,11 +314,9 @@ def load_cache(path: Path) -> dict[str, Any]:
 
 def save_cache(path: Path, entries: dict[str, Any]) -> None:
     """Store a cache under `.broadsheet/` (only Broadsheet writes and reads it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("wb") as handle:
-        pickle.dump({"version": (__version__, PIPELINE_VERSION), "entries": entries}, handle, protocol=5)
-    os.replace(temporary, path)
+    atomic_write_bytes(
+        path, pickle.dumps({"version": (__version__, PIPELINE_VERSION), "entries": entries}, protocol=5)
+    )
 
 
 def summariser_for(root: Path, config: SiteConfig) -> Summariser:
@@ -434,7 +429,6 @@ def build_site(
                 workers=config.process_count, timings=report.stage_seconds,
             )  # fmt: skip
         report.pages = rendered.pages
-        report.files_made = rendered.made
         report.files_written = len(rendered.written)
         with _timed(report, "publish"):
             manifest.unlink(missing_ok=True)

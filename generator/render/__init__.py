@@ -36,16 +36,14 @@ from generator.render.sitemap import robots, sitemap
 class RenderReport:
     """What the site is made of, and what this render did.
 
-    `files` is every file of the site, site-relative and sorted; `made` counts the outputs made
-    again (the rest kept from the previous build); `written` lists those whose bytes changed.
+    `files` is every file of the site, site-relative and sorted; `written` lists the outputs made
+    again whose bytes changed (the rest were kept from the previous build).
     """
 
     pages: int
     files: tuple[str, ...]
     fingerprints: dict[str, str] = field(default_factory=dict)
-    made: int = 0
     written: tuple[str, ...] = ()
-    search_indexed: bool = False
 
 
 def static_outputs(theme_dirs: Sequence[Path], theme_key: str) -> list[Output]:
@@ -164,18 +162,14 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
     content = with_aware_dates(content, config.zone)
     outputs, page_count = site_outputs(content, config, theme_dirs)
     timings["render: plan"] = time.perf_counter() - started
-    made = 0
     written: list[str] = []
     for kind in ("static", "page", "feeds", "sitemap"):
         started = time.perf_counter()
-        counts = make_outputs([o for o in outputs if o.kind == kind], out_dir, previous or {}, workers)
-        made += counts.made
-        written.extend(counts.written)
+        written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous or {}, workers))
         timings[f"render: {kind}s" if kind != "feeds" else "render: feeds"] = time.perf_counter() - started
     keep = {o.path for o in outputs}
     removed = remove_stale(out_dir, keep, under_kept_dirs=[SEARCH_DIR])
     files = sorted(keep)
-    indexed = False
     if search:
         index_dir = out_dir / SEARCH_DIR
         articles_changed = removed > 0 or any(p.startswith("articles/") for p in written)
@@ -189,14 +183,13 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
                 index_dir.rename(previous_index)
             build_search_index(out_dir)
             reuse_identical(index_dir, previous_index)
-            indexed = True
             timings["search index"] = time.perf_counter() - started
         files.extend(p.relative_to(out_dir).as_posix() for p in index_dir.rglob("*") if p.is_file())
     else:
         shutil.rmtree(out_dir / SEARCH_DIR, ignore_errors=True)
     return RenderReport(pages=page_count, files=tuple(sorted(files)),
-                        fingerprints={o.path: o.fingerprint for o in outputs}, made=made,
-                        written=tuple(written), search_indexed=indexed)  # fmt: skip
+                        fingerprints={o.path: o.fingerprint for o in outputs},
+                        written=tuple(written))  # fmt: skip
 
 
 __all__ = ["RenderReport", "render_site"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +24,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from generator.executor import fork_map
+from generator.fsutil import atomic_write_text
 from generator.model import Article, Event
 
 MANIFEST_VERSION = 1
@@ -116,12 +117,9 @@ def read_manifest(path: Path) -> dict[str, str]:
 
 def write_manifest(path: Path, outputs: dict[str, str]) -> None:
     """Store this build's fingerprints for the next one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(
-        json.dumps({"version": MANIFEST_VERSION, "outputs": dict(sorted(outputs.items()))}), encoding="utf-8"
+    atomic_write_text(
+        path, json.dumps({"version": MANIFEST_VERSION, "outputs": dict(sorted(outputs.items()))})
     )
-    os.replace(temporary, path)
 
 
 def write_if_changed(target: Path, data: bytes) -> bool:
@@ -141,51 +139,24 @@ def write_if_changed(target: Path, data: bytes) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class WriteCounts:
-    """How many outputs were made again, and which of those changed on disk."""
-
-    made: int
-    written: tuple[str, ...]
-
-
-# The outputs of the current build, read by forked workers (fork shares them without pickling).
-_PENDING: list[Output] = []
-_TARGET: list[Path] = []
-
-
-def _make_slice(bounds: tuple[int, int]) -> tuple[int, list[str]]:
-    made, written = 0, []
-    for output in _PENDING[bounds[0] : bounds[1]]:
-        data = output.make()
-        made += 1
-        if write_if_changed(_TARGET[0] / output.path, data.encode() if isinstance(data, str) else data):
-            written.append(output.path)
-    return made, written
-
-
 def make_outputs(
     outputs: Iterable[Output], out_dir: Path, previous: dict[str, str], workers: int
-) -> WriteCounts:
-    """Make every output whose fingerprint is new or whose file is missing; in processes if asked."""
+) -> tuple[str, ...]:
+    """Make every output whose fingerprint is new or whose file is missing, in forked processes
+    when there are many; return the paths whose bytes changed on disk.
+    """
     pending = [
         o for o in outputs if previous.get(o.path) != o.fingerprint or not (out_dir / o.path).is_file()
     ]
-    _PENDING[:] = pending
-    _TARGET[:] = [out_dir]
-    try:
-        # Forking costs more than it saves on small batches (an edit, one new article).
-        if workers > 1 and len(pending) >= 200 and "fork" in multiprocessing.get_all_start_methods():
-            step = max(1, len(pending) // (workers * 8))
-            slices = [(start, min(start + step, len(pending))) for start in range(0, len(pending), step)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                counts = pool.map(_make_slice, slices, chunksize=1)
-        else:
-            counts = [_make_slice((0, len(pending)))]
-    finally:
-        _PENDING.clear()
-        _TARGET.clear()
-    return WriteCounts(made=sum(c[0] for c in counts), written=tuple(p for c in counts for p in c[1]))
+
+    def make(output: Output) -> str | None:
+        data = output.make()
+        changed = write_if_changed(out_dir / output.path, data.encode() if isinstance(data, str) else data)
+        return output.path if changed else None
+
+    # Forking costs more than it saves on small batches (an edit, one new article).
+    made = fork_map(make, pending, workers, min_items=200)
+    return tuple(path for path in made if path is not None)
 
 
 def remove_stale(out_dir: Path, keep: set[str], under_kept_dirs: Iterable[str] = ()) -> int:
