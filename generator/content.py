@@ -24,12 +24,12 @@ import yaml
 from generator.errors import InputError
 from generator.fsutil import atomic_write_text, is_inside
 from generator.ingest.frontmatter import split_front_matter
-from generator.ingest.hints import parse_date
+from generator.ingest.hints import parse_date, publishers_from_value
 from generator.model import Article, CleanDocument, DateSource, Digest, Quote
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 
 # Bump when the digest half changes what it writes, so that unedited articles are regenerated.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 INCOMING_SUFFIX = ".incoming"
 _DATE_SOURCES: tuple[DateSource, ...] = ("given", "feed", "html-meta", "text", "file", "none")
 _LIST_KEYS = ("tags", "people", "organizations", "places")
@@ -98,6 +98,10 @@ def build_metadata(
         "quotes": [
             {"text": q.text, "speaker": q.speaker} if q.speaker else {"text": q.text} for q in digest.quotes
         ],
+        "also_published": [
+            {"source": p.source, "url": p.url} if p.url else {"source": p.source} for p in doc.also_published
+        ]
+        or None,
         "source_file": doc.source_file,
         "source_entry": doc.key.partition("#")[2] or None,
         "raw_hash": doc.content_hash,
@@ -226,6 +230,9 @@ def article_from_file(file: ArticleFile, zone: tzinfo) -> Article:
         organizations=_list_field(meta, "organizations", relpath),
         places=_list_field(meta, "places", relpath),
         quotes=_quotes_field(meta, relpath),
+        also_published=publishers_from_value(meta["also_published"], relpath, "front matter")
+        if meta.get("also_published") is not None
+        else (),
         event=slugify(event) if event else None,
         source_file=_text_field(meta, "source_file", relpath),
         raw_hash=_text_field(meta, "raw_hash", relpath),

@@ -19,6 +19,14 @@ LineRole = Literal["body", "title", "byline", "dateline", "boilerplate", "blank"
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """Another outlet that published the same text (a syndicated copy stored once)."""
+
+    source: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Hints:
     """Metadata known before cleaning: from a sidecar, inbox front matter or a feed entry."""
 
@@ -30,6 +38,7 @@ class Hints:
     author: str | None = None
     event: str | None = None
     tags: tuple[str, ...] = ()
+    also_published: tuple[Publisher, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class CleanDocument:
     date_source: DateSource = "none"
     event: str | None = None
     tags: tuple[str, ...] = ()
+    also_published: tuple[Publisher, ...] = ()
     decisions: tuple[LineDecision, ...] = ()
 
 
@@ -126,6 +136,7 @@ class Article:
     organizations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    also_published: tuple[Publisher, ...] = ()
     event: str | None = None
     source_file: str | None = None
     raw_hash: str | None = None
@@ -173,11 +184,13 @@ class Event:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """The distinct outlets covering the event, in order of first report."""
+        """The distinct outlets covering the event, in order of first report (syndicating ones too)."""
         seen: dict[str, None] = {}
         for article in sorted(self.articles, key=lambda a: (a.date, a.slug)):
             if article.source:
                 seen.setdefault(article.source, None)
+            for publisher in article.also_published:
+                seen.setdefault(publisher.source, None)
         return tuple(seen)
 
 

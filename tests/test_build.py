@@ -265,3 +265,33 @@ def test_two_builds_at_once_one_is_refused_with_a_message(project: Path) -> None
         refused = next(err for code, err in outputs if code == 4)
         assert "another broadsheet build is running" in refused and "Traceback" not in refused
     assert build(project, load_config(project)).articles == 5
+
+
+def test_a_changed_sidecar_remakes_its_article_and_also_published_reaches_the_pages(project: Path) -> None:
+    config = load_config(project)
+    build(project, config)
+    sidecar = project / "content" / "inbox" / "002_a8df553f480df407.txt.meta.yaml"
+    sidecar.write_text(
+        sidecar.read_text()
+        + "also_published:\n  - {source: Example Wire, url: 'https://wire.example/story'}\n  - Radio Nowhere\n"
+    )
+    report = build(project, config)
+    assert report.written["updated"] == 1
+    [article] = [
+        p for p in (project / "content" / "articles").rglob("*.md") if "Example Wire" in p.read_text()
+    ]
+    assert parse_article_file(article.read_text(), "a.md").metadata["also_published"] == [
+        {"source": "Example Wire", "url": "https://wire.example/story"},
+        {"source": "Radio Nowhere"},
+    ]
+    site = project / "site"
+    pages = {
+        p.relative_to(site).parts[0]: p.read_text()
+        for p in site.rglob("index.html")
+        if "Radio Nowhere" in p.read_text()
+    }
+    assert (
+        '<a href="https://wire.example/story" rel="noopener noreferrer">Example Wire</a>, Radio Nowhere.'
+        in pages["articles"]
+    )
+    assert "Also published by: " in pages["events"] and "Radio Nowhere</p>" in pages["events"]

@@ -179,6 +179,7 @@ def clean_document(document: RawDocument, context: CleaningContext | None = None
         date_source=date_source,
         event=document.hints.event,
         tags=document.hints.tags,
+        also_published=document.hints.also_published,
         decisions=tuple(decisions),
     )
 

@@ -64,9 +64,11 @@ def read_document(
     zone: tzinfo = UTC,
     sidecar: Hints | None = None,
     file_date: datetime | None = None,
+    sidecar_bytes: bytes = b"",
 ) -> tuple[list[RawDocument], list[str]]:
     """Turn one raw file's bytes into documents (several for a feed) plus warnings.
 
+    `sidecar_bytes` count in each document's hash: a changed sidecar is a changed input.
     Raises InputError when the file cannot be used at all.
     """
     suffix = suffix.lower()
@@ -75,7 +77,14 @@ def read_document(
     if suffix in FEED_SUFFIXES:
         documents, warnings = read_feed(data, rel_path)
         documents = [
-            replace(d, hints=_merge(sidecar, d.hints) if sidecar else d.hints, file_date=file_date)
+            replace(
+                d,
+                hints=_merge(sidecar, d.hints) if sidecar else d.hints,
+                file_date=file_date,
+                content_hash=_with_sidecar(d.content_hash.encode(), sidecar_bytes)
+                if sidecar_bytes
+                else d.content_hash,
+            )
             for d in documents
         ]
         return documents, warnings
@@ -91,11 +100,17 @@ def read_document(
         hints = _merge(hints, front)
     if not text.strip():
         raise InputError(rel_path, "no text in file (only whitespace)")
-    content_hash = hashlib.sha256(data).hexdigest()
+    content_hash = _with_sidecar(data, sidecar_bytes) if sidecar_bytes else hashlib.sha256(data).hexdigest()
     document = RawDocument(
         path=rel_path, kind=kind, content=text, content_hash=content_hash, hints=hints, file_date=file_date
     )
     return [document], []
+
+
+def _with_sidecar(data: bytes, sidecar_bytes: bytes) -> str:
+    digest = hashlib.sha256(data)
+    digest.update(b"\0sidecar\0" + sidecar_bytes)
+    return digest.hexdigest()
 
 
 def _split_front_matter(text: str, rel_path: str, zone: tzinfo) -> tuple[str, Hints]:
@@ -111,22 +126,23 @@ def _merge(primary: Hints, secondary: Hints) -> Hints:
     return Hints(**merged)
 
 
-def read_sidecar(path: Path, rel_path: str, zone: tzinfo) -> Hints | None:
-    """Read `<file>.meta.yaml` next to a raw file, if there is one."""
+def read_sidecar(path: Path, rel_path: str, zone: tzinfo) -> tuple[Hints | None, bytes]:
+    """Read `<file>.meta.yaml` next to a raw file, if there is one: its hints and its bytes."""
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
     if not sidecar.is_file():
-        return None
+        return None, b""
     rel_sidecar = rel_path + SIDECAR_SUFFIX
+    raw = sidecar.read_bytes()
     try:
-        data = yaml.safe_load(decode_bytes(sidecar.read_bytes(), rel_sidecar))
+        data = yaml.safe_load(decode_bytes(raw, rel_sidecar))
     except yaml.YAMLError as error:
         first = str(error).splitlines()[0]
         raise InputError(rel_sidecar, f"not valid YAML ({first})") from None
     if data is None:
-        return None
+        return None, raw
     if not isinstance(data, dict):
         raise InputError(rel_sidecar, "must be a mapping of keys to values")
-    return hints_from_mapping(data, rel_sidecar, zone)
+    return hints_from_mapping(data, rel_sidecar, zone), raw
 
 
 def read_file(path: Path, rel_path: str, zone: tzinfo = UTC) -> tuple[list[RawDocument], list[str]]:
@@ -141,9 +157,11 @@ def read_file(path: Path, rel_path: str, zone: tzinfo = UTC) -> tuple[list[RawDo
                 rel_path,
                 f"file is {size // (1024 * 1024)} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB",
             )
-        sidecar = read_sidecar(path, rel_path, zone)
+        sidecar, sidecar_bytes = read_sidecar(path, rel_path, zone)
         file_date = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-        return read_document(path.read_bytes(), rel_path, path.suffix, zone, sidecar, file_date)
+        return read_document(
+            path.read_bytes(), rel_path, path.suffix, zone, sidecar, file_date, sidecar_bytes
+        )
     except OSError as error:
         raise InputError(rel_path, f"cannot read file ({error.strerror or error})") from None
 

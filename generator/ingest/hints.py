@@ -1,6 +1,7 @@
 """Known metadata that comes with a raw file: a `<file>.meta.yaml` sidecar or front matter.
 
-Recognised keys (all optional): `title`, `date`, `source`, `url`, `author`, `event`, `tags`.
+Recognised keys (all optional): `title`, `date`, `source`, `url`, `author`, `event`, `tags`, and
+`also_published` (other outlets that published the same text: a list of `{source, url}`).
 Unknown keys are ignored; a key with the wrong type is reported naming the key.
 """
 
@@ -13,7 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from generator.errors import InputError
-from generator.model import Hints
+from generator.model import Hints, Publisher
 
 SIDECAR_SUFFIX = ".meta.yaml"
 _TEXT_KEYS = ("title", "source", "url", "author", "event")
@@ -68,6 +69,8 @@ def hints_from_mapping(data: Mapping[str, Any], path: str, zone: tzinfo = UTC) -
         if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
             raise InputError(path, "metadata key 'tags': expected a list of words")
         values["tags"] = tuple(str(t).strip() for t in tags if str(t).strip())
+    if data.get("also_published") is not None:
+        values["also_published"] = publishers_from_value(data["also_published"], path, "metadata")
     if "date" in data:
         try:
             parsed = parse_date(data["date"], zone)
@@ -77,3 +80,21 @@ def hints_from_mapping(data: Mapping[str, Any], path: str, zone: tzinfo = UTC) -
             values["date"] = parsed
             values["date_source"] = "given"
     return Hints(**values)
+
+
+def publishers_from_value(value: Any, path: str, what: str = "metadata") -> tuple[Publisher, ...]:
+    """Read an `also_published` list: each item `{source: name, url: link}` or just a name."""
+    if not isinstance(value, list):
+        raise InputError(path, f"{what} key 'also_published': expected a list of {{source, url}}")
+    found: dict[tuple[str, str | None], Publisher] = {}
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            publisher = Publisher(item.strip())
+        elif isinstance(item, dict) and isinstance(item.get("source"), str) and item["source"].strip():
+            url = item.get("url")
+            url = url.strip() if isinstance(url, str) and url.strip() else None
+            publisher = Publisher(item["source"].strip(), url)
+        else:
+            raise InputError(path, f"{what} key 'also_published': each item needs a source name")
+        found.setdefault((publisher.source, publisher.url), publisher)
+    return tuple(found.values())
