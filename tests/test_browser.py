@@ -179,6 +179,9 @@ PAGE_TYPES = {
     "article": "articles/2025/12/russia-resists-u-s-push-on-ukraine-peace-proposal/",
     "month": "archive/2025/04/",
     "day": "archive/2025/04/18/",
+    "digest": "digest/",
+    "digest-day": "digest/2025/04/18/",
+    "digest-week": "digest/2025/w16/",
     "archive": "archive/",
     "sources": "sources/",
     "person": "people/dmitry-peskov/",
@@ -235,7 +238,7 @@ def test_keyboard_alone_reaches_search_and_a_result(page: Page, site_url: str) -
     page.wait_for_url(f"**{BASE_PATH}articles/**")
 
 
-@pytest.mark.parametrize("page_type", ["home", "event", "article", "search"])
+@pytest.mark.parametrize("page_type", ["home", "event", "article", "search", "digest-day"])
 def test_pages_fit_a_320_pixel_wide_phone(browser: Browser, site_url: str, page_type: str) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
     page = context.new_page()

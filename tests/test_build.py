@@ -295,3 +295,4 @@ def test_a_changed_sidecar_remakes_its_article_and_also_published_reaches_the_pa
         in pages["articles"]
     )
     assert "Also published by: " in pages["events"] and "Radio Nowhere</p>" in pages["events"]
+    assert (site / "sources" / "radio-nowhere" / "index.html").is_file()  # listed under every publisher

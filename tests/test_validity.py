@@ -40,7 +40,12 @@ def test_every_page_passes_the_nu_html_checker(site: Path) -> None:
 
 
 def feed_files(site: Path) -> list[Path]:
-    return [site / "feed.xml", site / "atom.xml", *sorted(site.glob("events/*/feed.xml"))]
+    return [
+        site / "feed.xml",
+        site / "atom.xml",
+        site / "digest/feed.xml",
+        *sorted(site.glob("events/*/feed.xml")),
+    ]
 
 
 def test_rss_feeds_follow_the_rules_validators_check(site: Path) -> None:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from generator.config import SiteConfig
 from generator.model import Article, SiteContent
 from generator.render import urls
-from generator.render.feeds import atom_feed, json_feed, rss_feed
+from generator.render.feeds import atom_feed, digest_feed, json_feed, rss_feed
 from generator.render.incremental import (
     Fingerprints,
     Output,
@@ -137,6 +137,25 @@ def site_outputs(
                 "feeds",
             )
         )
+    # The digest feed depends on the days it lists and nothing else: a new report on an older day
+    # than the feed reaches leaves it alone.
+    feed_days = index.digest_days[: config.feed_items]
+    outputs.append(
+        Output(
+            urls.DIGEST_FEED_PATH,
+            prints.of("digest-feed", feed_days),
+            partial(
+                digest_feed,
+                feed_days,
+                config,
+                urls.DIGEST_FEED_PATH,
+                f"Daily digest — {config.title}",
+                f"What happened each day in {config.title}, event by event.",
+                urls.DIGEST_PATH,
+            ),
+            "feeds",
+        )
+    )
     page_paths = [p.path for p in pages]
     outputs.append(
         Output(

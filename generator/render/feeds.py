@@ -12,7 +12,8 @@ from html import escape
 from generator.config import SiteConfig
 from generator.model import Article
 from generator.render import urls
-from generator.render.pages import safe_external_url
+from generator.render.digest import PeriodDigest, Report
+from generator.render.pages import counted, period_title, safe_external_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("atom", ATOM_NS)
@@ -55,17 +56,16 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
-def rss_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, title: str, description: str,
-             page_path: str = "") -> bytes:  # fmt: skip
-    """An RSS 2.0 feed of the newest `config.feed_items` articles."""
-    newest = sorted(articles, key=lambda a: (a.date, a.path), reverse=True)[: config.feed_items]
+def rss_channel(config: SiteConfig, feed_path: str, title: str, description: str, page_path: str,
+                updated: datetime | None) -> tuple[ET.Element, ET.Element]:  # fmt: skip
+    """An RSS 2.0 document and its channel, dated by its newest item (`updated`), never the clock."""
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _sub(rss, "channel")
     _sub(channel, "title", title)
     _sub(channel, "link", config.absolute_url(page_path))
     _sub(channel, "description", description)
     _sub(channel, "language", config.language)
-    _sub(channel, "lastBuildDate", rfc822(newest[0].date if newest else EPOCH))
+    _sub(channel, "lastBuildDate", rfc822(updated or EPOCH))
     _sub(channel, "generator", "Broadsheet")
     _sub(
         channel,
@@ -74,16 +74,82 @@ def rss_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, ti
         rel="self",
         type="application/rss+xml",
     )
+    return rss, channel
+
+
+def rss_item(channel: ET.Element, title: str, link: str, published: datetime, html: str,
+             category: str | None = None) -> ET.Element:  # fmt: skip
+    """One item; its page's absolute URL is both its link and its guid, so readers never see it twice."""
+    item = _sub(channel, "item")
+    _sub(item, "title", title)
+    _sub(item, "link", link)
+    _sub(item, "guid", link, isPermaLink="true")
+    _sub(item, "pubDate", rfc822(published))
+    _sub(item, "description", html)
+    if category:
+        _sub(item, "category", category)
+    return item
+
+
+def rss_feed(articles: Sequence[Article], config: SiteConfig, feed_path: str, title: str, description: str,
+             page_path: str = "") -> bytes:  # fmt: skip
+    """An RSS 2.0 feed of the newest `config.feed_items` articles."""
+    newest = sorted(articles, key=lambda a: (a.date, a.path), reverse=True)[: config.feed_items]
+    rss, channel = rss_channel(
+        config, feed_path, title, description, page_path, newest[0].date if newest else None
+    )
     for article in newest:
-        item = _sub(channel, "item")
         link = config.absolute_url(urls.article_path(article))
-        _sub(item, "title", article.title)
-        _sub(item, "link", link)
-        _sub(item, "guid", link, isPermaLink="true")
-        _sub(item, "pubDate", rfc822(article.date))
-        _sub(item, "description", item_html(article))
-        if article.source:
-            _sub(item, "category", article.source)
+        rss_item(channel, article.title, link, article.date, item_html(article), article.source)
+    return xml_document(rss)
+
+
+def digest_item_title(period: PeriodDigest) -> str:
+    """ "19 November 2025: 4 events", with the reports outside any event when there are some."""
+    title = f"{period_title(period)}: {counted(len(period.stories), 'event')}"
+    if period.other_reports:
+        title += f", {counted(len(period.other_reports), 'other report')}"
+    return title
+
+
+def digest_item_html(period: PeriodDigest, config: SiteConfig) -> str:
+    """A digest item's description: each event with its summary and that period's reports, linked."""
+
+    def report_html(report: Report) -> str:
+        source = f" ({escape(report.source)})" if report.source else ""
+        page = escape(config.absolute_url(report.page))
+        return f'<li><a href="{page}">{escape(report.title)}</a>{source}</li>'
+
+    parts = []
+    for story in period.stories:
+        event_link = escape(config.absolute_url(urls.event_path(story.slug)))
+        parts.append(f'<h3><a href="{event_link}">{escape(story.title)}</a></h3>')
+        if story.summary:
+            parts.append(f"<p>{escape(' '.join(story.summary))}</p>")
+        parts.append("<ul>" + "".join(report_html(r) for r in story.reports) + "</ul>")
+        outside = [
+            f"+{counted(count, f'{when} report')}"
+            for count, when in ((story.earlier, "earlier"), (story.later, "later"))
+            if count
+        ]
+        if outside:
+            parts.append(f"<p>{', '.join(outside)}</p>")
+    if period.other_reports:
+        parts.append("<h3>Other reports</h3>")
+        parts.append("<ul>" + "".join(report_html(r) for r in period.other_reports) + "</ul>")
+    return "".join(parts)
+
+
+def digest_feed(days: Sequence[PeriodDigest], config: SiteConfig, feed_path: str, title: str,
+                description: str, page_path: str = "") -> bytes:  # fmt: skip
+    """An RSS 2.0 feed of the newest `config.feed_items` digests, each dated by its latest report."""
+    newest = sorted(days, key=lambda d: d.first, reverse=True)[: config.feed_items]
+    rss, channel = rss_channel(
+        config, feed_path, title, description, page_path, max((d.newest for d in newest), default=None)
+    )
+    for period in newest:
+        link = config.absolute_url(period.path)
+        rss_item(channel, digest_item_title(period), link, period.newest, digest_item_html(period, config))
     return xml_document(rss)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +15,52 @@ from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.model import Article, Event, SiteContent
-from generator.render import urls
+from generator.render import digest, urls
 
 HOME_ARTICLES = 30
 
 
+def format_day(day: date) -> str:
+    """ "19 April 2025"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def format_date(value: datetime, config: SiteConfig) -> str:
     """ "19 April 2025" in the site's time zone."""
-    local = value.astimezone(config.zone)
-    return f"{local.day} {local:%B %Y}"
+    return format_day(value.astimezone(config.zone).date())
 
 
-def date_range(start: datetime, end: datetime, config: SiteConfig) -> str:
-    """ "18–19 April 2025", "30 March – 2 April 2025" or one date."""
-    a, b = start.astimezone(config.zone), end.astimezone(config.zone)
-    if a.date() == b.date():
-        return format_date(a, config)
+def day_span(a: date, b: date) -> str:
+    """ "18–19 April 2025", "30 March – 2 April 2025" or one date, for calendar days."""
+    if a == b:
+        return format_day(a)
     if (a.year, a.month) == (b.year, b.month):
         return f"{a.day}–{b.day} {b:%B %Y}"
     if a.year == b.year:
         return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
-    return f"{format_date(a, config)} – {format_date(b, config)}"
+    return f"{format_day(a)} – {format_day(b)}"
+
+
+def date_range(start: datetime, end: datetime, config: SiteConfig) -> str:
+    """ "18–19 April 2025", "30 March – 2 April 2025" or one date, in the site's time zone."""
+    return day_span(start.astimezone(config.zone).date(), end.astimezone(config.zone).date())
+
+
+def period_title(period: digest.PeriodDigest) -> str:
+    """ "19 November 2025" for a day, "Week 47, 2025" for an ISO week."""
+    if period.kind == "day":
+        return format_day(period.first)
+    return week_title(*period.iso_week)
+
+
+def week_title(year: int, week: int) -> str:
+    """ "Week 47, 2025" for an ISO year and week."""
+    return f"Week {week}, {year}"
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 event", "4 events"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def safe_external_url(url: str | None) -> str | None:
@@ -62,19 +87,26 @@ class SiteIndex:
     tag_names: dict[str, str] = field(default_factory=dict)
     person_names: dict[str, str] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)
+    digest_days: list[digest.PeriodDigest] = field(default_factory=list)
+    digest_weeks: list[digest.PeriodDigest] = field(default_factory=list)
 
 
 def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
-    """Group the (newest-first) articles by event, source, tag, person, day and month."""
+    """Group the (newest-first) articles by event, source, tag, person, day and month; digest the
+    events by day and by ISO week."""
     index = SiteIndex()
     for event in content.events:
         for article in event.articles:
             index.event_of[article.path] = event
     for article in content.articles:
-        if article.source:
-            path = urls.source_path(article.source)
+        # A syndicated text stored once is listed under every outlet that ran it.
+        publishers = [article.source] if article.source else []
+        publishers += [p.source for p in article.also_published]
+        for path, name in dict.fromkeys((urls.source_path(n), n) for n in publishers):
+            if index.by_source[path] and index.by_source[path][-1] is article:
+                continue
             index.by_source[path].append(article)
-            index.source_names.setdefault(path, article.source)
+            index.source_names.setdefault(path, name)
         # Two spellings of one tag share a slug: the article is listed once (a set, not a scan
         # of the list, which was quadratic on large sites).
         for path in dict.fromkeys(urls.tag_path(tag) for tag in article.tags):
@@ -87,6 +119,8 @@ def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
             index.person_names.setdefault(urls.person_path(person), person)
         index.by_day[urls.day_path(article.date, config.zone)].append(article)
         index.by_month[urls.month_path(article.date, config.zone)].append(article)
+    index.digest_days = digest.period_digests(content, config.zone, "day")
+    index.digest_weeks = digest.period_digests(content, config.zone, "week")
     return index
 
 
@@ -119,6 +153,10 @@ def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environm
         person_url=lambda name: urls.link(config, urls.person_path(name)),
         day_url=lambda date: urls.link(config, urls.day_path(date, config.zone)),
         month_url=lambda date: urls.link(config, urls.month_path(date, config.zone)),
+        digest_day_url=lambda date: urls.link(
+            config, urls.digest_day_path(digest.local_day(date, config.zone))
+        ),
+        counted=counted,
         date_range=lambda start, end: date_range(start, end, config),
         external_url=safe_external_url,
     )
@@ -188,6 +226,59 @@ def site_pages(content: SiteContent, index: SiteIndex, config: SiteConfig) -> li
     for path, articles in sorted(index.by_day.items(), reverse=True):
         label = format_date(articles[0].date, config)
         pages.append(_list_page(path, label, f"Articles of {label}.", articles, "day"))
+    pages.extend(digest_pages(index, config))
+    return pages
+
+
+@dataclass(frozen=True)
+class PeriodLink:
+    """A link to a digest, with the counts an index shows (zero where a link shows none)."""
+
+    path: str
+    title: str
+    span: str = ""
+    events: int = 0
+    reports: int = 0
+
+
+def _link_to(period: digest.PeriodDigest | None, counts: bool = False) -> PeriodLink | None:
+    # A previous/next link carries no counts: a neighbour's new report must not rewrite this page.
+    if period is None:
+        return None
+    if not counts:
+        return PeriodLink(period.path, period_title(period))
+    span = day_span(period.first, period.last)
+    return PeriodLink(period.path, period_title(period), span, len(period.stories), period.report_count)
+
+
+def digest_pages(index: SiteIndex, config: SiteConfig) -> list[Page]:
+    """The digest index, then a page per day and per ISO week with previous/next links."""
+    days_of_week = digest.days_by_week(index.digest_days)
+    weeks = [
+        (_link_to(week, counts=True), [_link_to(day, counts=True) for day in days_of_week[week.first]])
+        for week in index.digest_weeks
+    ]
+    pages = [Page(urls.DIGEST_PATH, "digest_index.html", "Digest",
+                  "What happened each day and each week, event by event.", {"weeks": weeks})]  # fmt: skip
+    for periods in (index.digest_days, index.digest_weeks):
+        for period, (older, newer) in zip(periods, digest.neighbours(periods), strict=True):
+            title = period_title(period)
+            values: dict[str, Any] = {
+                "digest": period, "heading": title, "older": _link_to(older), "newer": _link_to(newer),
+            }  # fmt: skip
+            if period.kind == "day":
+                iso_week = period.iso_week
+                values["week"] = PeriodLink(urls.digest_week_path(*iso_week), week_title(*iso_week))
+                values["archive_day"] = urls.day_path(period.newest, config.zone)
+            else:
+                # Monday to Sunday reads best inside one week.
+                values["days"] = [_link_to(day, counts=True) for day in reversed(days_of_week[period.first])]
+                values["span"] = day_span(period.first, period.last)
+            description = (
+                f"{counted(len(period.stories), 'event')} and {counted(period.report_count, 'report')}"
+                f" of {title if period.kind == 'day' else day_span(period.first, period.last)}."
+            )
+            pages.append(Page(period.path, "digest.html", f"Digest: {title}", description, values))
     return pages
 
 

@@ -7,7 +7,7 @@ GitHub Pages sub-path and from a 404 page at any depth.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from generator.config import SiteConfig
 from generator.model import Article
@@ -53,6 +53,20 @@ def month_path(date: datetime, zone: tzinfo) -> str:
     """`archive/YYYY/MM/` in the site's time zone."""
     local = date.astimezone(zone)
     return f"archive/{local:%Y/%m}/"
+
+
+DIGEST_PATH = "digest/"
+DIGEST_FEED_PATH = "digest/feed.xml"
+
+
+def digest_day_path(day: date) -> str:
+    """`digest/YYYY/MM/DD/` for a calendar day already in the site's time zone."""
+    return f"{DIGEST_PATH}{day:%Y/%m/%d}/"
+
+
+def digest_week_path(year: int, week: int) -> str:
+    """`digest/YYYY/wNN/` for an ISO year and week (which can differ from the calendar year)."""
+    return f"{DIGEST_PATH}{year:04d}/w{week:02d}/"
 
 
 def link(config: SiteConfig, path: str) -> str:
