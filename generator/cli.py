@@ -23,11 +23,20 @@ import click
 from generator.clean import build_context, clean_document
 from generator.config import SiteConfig, load_config, normalise_base_url
 from generator.errors import BroadsheetError, InputError, StrictModeError
+from generator.fetch import FetchReport, fetch_sources
 from generator.freshness import input_signature
 from generator.ingest import inbox_files, read_file
 from generator.model import CleanDocument, RawDocument
-from generator.pipeline import BuildReport, build, load_events
+from generator.pipeline import BuildReport, build, load_events, project_lock
 from generator.serve import site_handler
+from generator.sources import (
+    SOURCES_FILE,
+    append_sources,
+    load_sources,
+    merge_new_sources,
+    sources_from_opml,
+    sources_to_opml,
+)
 from generator.summarise import summarise
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -137,11 +146,18 @@ def _run_build(project: Path, config: SiteConfig, show_progress: bool) -> BuildR
 @click.option("--strict", is_flag=True, help="Exit with code 3 if any warning or skipped file was reported.")
 @click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
 @click.option("-v", "--verbose", count=True, help="Print more detail (per-stage times).")
+@click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new articles from sources.toml.")
 @_handle_errors
-def build_command(project: Path, base_url: str | None, strict: bool, quiet: bool, verbose: int) -> None:
+def build_command(
+    project: Path, base_url: str | None, strict: bool, quiet: bool, verbose: int, fetch_first: bool
+) -> None:
     """Digest content/inbox/ into content/articles/ and render the site into site/."""
     handler = _setup_logging(verbose, quiet)
     config = _config(project, base_url)
+    fetch_problems = 0
+    if fetch_first:
+        fetched = _run_fetch(project, config, ())
+        fetch_problems = len(fetched.warnings) if fetched else 0
     report = _run_build(project, config, show_progress=not quiet and sys.stderr.isatty())
     for message in report.diagnostics.errors:
         log.error(message)
@@ -153,7 +169,7 @@ def build_command(project: Path, base_url: str | None, strict: bool, quiet: bool
         for stage, seconds in report.stage_seconds.items():
             log.debug(f"{stage:>16}: {seconds:.2f} s")
     written = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.written.items()))
-    problems = len(report.diagnostics.errors) + len(report.diagnostics.warnings)
+    problems = len(report.diagnostics.errors) + len(report.diagnostics.warnings) + fetch_problems
     log.info(
         ("up to date" if report.up_to_date else "built")
         + f" {config.paths.output}/: {report.articles} articles, {report.events} events, "
@@ -162,6 +178,116 @@ def build_command(project: Path, base_url: str | None, strict: bool, quiet: bool
     )
     if strict and problems:
         raise StrictModeError(f"--strict: {problems} warnings or skipped files")
+
+
+def _run_fetch(project: Path, config: SiteConfig, only: tuple[str, ...]) -> FetchReport | None:
+    """Fetch and report; None when the project follows no sources."""
+    sources = load_sources(project)
+    if sources is None or not sources.sources:
+        log.info(f"no sources to fetch (add feeds to {SOURCES_FILE}; see the README)")
+        return None
+    known = {s.name.lower() for s in sources.sources}
+    for name in only:
+        if name.lower() not in known:
+            raise click.BadParameter(f"no source named {name!r} in {SOURCES_FILE}", param_hint="--source")
+    with project_lock(project, "fetch"):
+        report = fetch_sources(project, sources, project / config.paths.inbox, only=only)
+    for message in report.warnings:
+        log.warning(message)
+    for source in report.sources:
+        if source.status in ("failed", "offline"):
+            continue
+        counts = {
+            "new": source.new,
+            "copies": source.duplicates,
+            "seen before": source.seen,
+            "filtered out": source.filtered,
+            "without text": source.empty,
+            "failed": source.failed,
+        }
+        detail = ", ".join(f"{n} {label}" for label, n in counts.items() if n) or "nothing new"
+        # One line per source, always: the repeat filter would fold "not modified" lines together.
+        if log.isEnabledFor(logging.INFO):
+            click.echo(f"  {source.name}: {source.status if source.status != 'ok' else detail}", err=True)
+    if report.offline:
+        log.warning("offline: no feed could be reached; nothing was fetched, the inbox is as it was")
+    failed = sum(1 for s in report.sources if s.status in ("failed", "offline"))
+    log.info(
+        f"fetched {report.total('new')} new articles from {len(report.sources)} "
+        f"source{'s' if len(report.sources) != 1 else ''} "
+        f"({report.total('duplicates')} copies of stored texts, {report.total('seen')} seen before, "
+        f"{report.total('filtered')} filtered out, {report.total('failed') + report.total('empty')} skipped, "
+        f"{failed} sources failed); {report.requests} requests, {report.bytes_read / 1024:.0f} KiB, "
+        f"{report.seconds:.1f} s"
+    )
+    return report
+
+
+@cli.command("fetch")
+@_project_option
+@click.option("--source", "only", multiple=True, help="Fetch only the source of this name (repeatable).")
+@click.option("--strict", is_flag=True, help="Exit with code 3 if any source or entry failed.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@_handle_errors
+def fetch_command(project: Path, only: tuple[str, ...], strict: bool, quiet: bool) -> None:
+    """Fetch new articles from the feeds in sources.toml into content/inbox/."""
+    _setup_logging(0, quiet)
+    config = load_config(project)
+    report = _run_fetch(project, config, only)
+    if strict and report and report.warnings:
+        raise StrictModeError(f"--strict: {len(report.warnings)} problems while fetching")
+
+
+@cli.group("sources")
+def sources_group() -> None:
+    """List the feeds in sources.toml, or move them in and out as OPML."""
+
+
+@sources_group.command("list")
+@_project_option
+@_handle_errors
+def sources_list_command(project: Path) -> None:
+    """Print each followed feed: name, address and settings."""
+    sources = load_sources(project)
+    if sources is None:
+        click.echo(f"no {SOURCES_FILE} in {project}")
+        return
+    for source in sources.sources:
+        extras = [word for word, on in (("full page", source.full_page),) if on]
+        extras += [f"include {', '.join(source.include)}"] if source.include else []
+        extras += [f"exclude {', '.join(source.exclude)}"] if source.exclude else []
+        click.echo(f"{source.name}\t{source.location}" + (f"\t({'; '.join(extras)})" if extras else ""))
+
+
+@sources_group.command("import")
+@_project_option
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_handle_errors
+def sources_import_command(project: Path, opml: Path) -> None:
+    """Add the feeds of an OPML file (exported by a feed reader) to sources.toml."""
+    existing = load_sources(project)
+    incoming = sources_from_opml(opml.read_bytes(), str(opml))
+    added = merge_new_sources(existing.sources if existing else (), incoming)
+    append_sources(project / SOURCES_FILE, added)
+    already = len(incoming) - len(added)
+    click.echo(f"added {len(added)} of {len(incoming)} feeds to {SOURCES_FILE}"
+               + (f" ({already} already followed)" if already else ""))  # fmt: skip
+
+
+@sources_group.command("export")
+@_project_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of printing.")  # fmt: skip
+@_handle_errors
+def sources_export_command(project: Path, output: Path | None) -> None:
+    """Print (or write) the followed feeds as OPML, for a feed reader."""
+    sources = load_sources(project)
+    config = load_config(project)
+    text = sources_to_opml(sources.sources if sources else (), f"{config.title}: sources")
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command("serve")

@@ -96,17 +96,17 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def project_lock(root: Path) -> Iterator[None]:
-    """Hold the project's build lock; a second build at the same time fails with a clear message."""
+def project_lock(root: Path, job: str = "build") -> Iterator[None]:
+    """Hold the project's lock for one job (build, fetch); a second one at once fails clearly."""
     state = root / STATE_DIR
     state.mkdir(exist_ok=True)
-    handle = (state / "build.lock").open("a+")
+    handle = (state / f"{job}.lock").open("a+")
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LockedError(
-                f"another broadsheet build is running in {root} (lock: {STATE_DIR}/build.lock)"
+                f"another broadsheet {job} is running in {root} (lock: {STATE_DIR}/{job}.lock)"
             ) from None
         yield
     finally:
