@@ -1,11 +1,11 @@
 """A daily run against a local "internet": `broadsheet build --fetch` three times, with figures.
 
-Real article texts (the ECB+ dev set, those of 80 words or more) are published by six made-up outlets on a local HTTP server
-(tests/fetch_server.py). Three outlets' feeds carry only links, so their pages are fetched; one
-of those serves windows-1252 pages; the other three carry the full text. A seventh feed
-republishes 20 of their stories under new URLs. Alongside them are the feeds that go wrong: slow,
-404, 500, a redirect loop, malformed XML, and a feed of 20,000 entries. robots.txt forbids one
-folder.
+Real article texts (the ECB+ dev set, those of 80 words or more) are published by six made-up
+outlets on a local HTTP server (tests/fetch_server.py). Three outlets' feeds carry only links,
+so their pages are fetched; one of those serves windows-1252 pages; the other three carry the
+full text. A seventh feed republishes 20 of their stories under new URLs. Alongside them are the
+feeds that go wrong: slow, 404, 500, a redirect loop, malformed XML, and a feed of 20,000
+entries. robots.txt forbids one folder.
 
     python bench/fetch_local.py [--articles 300] [--keep DIR]
 
