@@ -46,14 +46,24 @@ def format_date(value: datetime, zone: tzinfo) -> str:
     return local.isoformat(timespec="seconds")
 
 
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=|]|\d+[.)])")
+# `&` only where it would start an entity ("&amp;" in a text must stay five characters).
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<]|&(?=#?[A-Za-z0-9]+;))")
+# "~~~" opens a code fence as "```" does (the backtick is escaped everywhere already).
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=|~]|\d+[.)])")
 
 
 def paragraph_to_markdown(paragraph: str) -> str:
     """Escape a plain-text paragraph so that Markdown shows it as the same text."""
     escaped = _MARKDOWN_INLINE.sub(r"\\\1", paragraph.strip())
-    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    marker = match.group(2)
+    # Only punctuation can be escaped: "2025. The year" becomes "2025\. The year", not "\2025.".
+    if marker[0].isdigit():
+        return match.group(1) + marker[:-1] + "\\" + marker[-1]
+    return match.group(1) + "\\" + marker
 
 
 def output_hash(metadata: Mapping[str, Any], body: str) -> str:

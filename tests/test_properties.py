@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import feedparser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from generator.clean import clean_document
 from generator.config import SiteConfig
@@ -21,11 +24,14 @@ from generator.errors import InputError
 from generator.ingest import read_document
 from generator.model import Article, CleanDocument, Digest, Quote, RawDocument
 from generator.render.feeds import atom_feed, rss_feed
+from generator.render.markdown import markdown_to_html, plain_paragraphs_html
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 
 EXAMPLES = 200
 text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400)
 lines = st.lists(text, max_size=12).map("\n".join)
+
+COMMONMARK = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
@@ -92,3 +98,37 @@ def test_feeds_always_parse_and_carry_every_article(items: list[tuple[str, str]]
         assert {e.link for e in parsed.entries} == {
             f"https://example.org/news/articles/2025/01/a{i}/" for i in range(len(items))
         }
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Markdown-heavy text: the characters that make syntax, at line starts and inside lines.
+markdownish = st.lists(
+    st.sampled_from([*"ab 1.)#>-+*=_~|`[]()<>!&;\\\"'\n\t\xa0", "amp;", "&#35;", "2025. ", "  \n", "\n\n"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.one_of(markdownish, text))
+def test_the_plain_paragraph_shortcut_gives_what_markdown_it_gives(body: str) -> None:
+    fast = plain_paragraphs_html(body)
+    if fast is not None:
+        assert fast == COMMONMARK.render(body)
+    assert markdown_to_html(body) == COMMONMARK.render(body)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    st.lists(
+        # CommonMark turns NUL into U+FFFD; cleaned text holds no control characters.
+        st.one_of(markdownish, text).map(lambda t: " ".join(CONTROL.sub("", t).split())).filter(bool),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_escaped_paragraphs_show_their_own_text(paragraphs: list[str]) -> None:
+    html = markdown_to_html(body_markdown(paragraphs))
+    shown = [unescape(re.sub(r"</?p>", "", block)) for block in html.strip().split("\n") if block]
+    assert shown == paragraphs
+    # And the digest's own Markdown never needs the full parser.
+    assert plain_paragraphs_html(body_markdown(paragraphs)) is not None

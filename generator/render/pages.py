@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from generator.config import SiteConfig
 from generator.model import Article, Event, SiteContent
 from generator.render import digest, urls
+from generator.render.markdown import markdown_to_html
 
 HOME_ARTICLES = 30
 
@@ -137,11 +137,10 @@ def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environm
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     env.filters["date"] = lambda value: format_date(value, config)
     env.filters["isodate"] = lambda value: value.astimezone(config.zone).date().isoformat()
     env.filters["month"] = lambda value: value.astimezone(config.zone).strftime("%Y-%m")
-    env.filters["markdown"] = lambda text: Markup(markdown.render(text))  # raw HTML is disabled above
+    env.filters["markdown"] = lambda text: Markup(markdown_to_html(text))  # raw HTML shows as text
     env.globals.update(
         config=config,
         link=lambda path: urls.link(config, path),
