@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, tzinfo
 from pathlib import Path
+from time import time_ns
 from typing import Any, Literal
 
 import frontmatter
@@ -251,6 +252,12 @@ def article_from_file(file: ArticleFile, zone: tzinfo) -> Article:
     )
 
 
+# (size, mtime in ns, the parsed file) by path; see `ArticleStore.scan`.
+KnownFile = tuple[int, int, "ArticleFile | None"]
+_FILLED_AT = "\0filled-at"
+RACY_SECONDS = 2
+
+
 @dataclass
 class ArticleStore:
     """The articles directory: finds the file made from each raw input and writes digests safely."""
@@ -261,19 +268,45 @@ class ArticleStore:
     by_source: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
-    def scan(self, display_prefix: str = "") -> None:
-        """Read every `*.md` under the root; unreadable files are reported and left untouched."""
+    def scan(self, display_prefix: str = "", known: dict[str, KnownFile] | None = None) -> int:
+        """Read every `*.md` under the root; unreadable files are reported and left untouched.
+
+        Returns how many files were read from disk (the others came from `known`).
+
+        `known` remembers each file parsed, by size and modification time, across builds: a file
+        whose stamp is unchanged is not read again. It is updated in place. A file modified
+        less than `RACY_SECONDS` before the scan that filled `known` began is read anyway, since
+        an edit within the file system's timestamp resolution could keep its stamp (Git's
+        "racily clean" rule): a hand edit must never be mistaken for the generated file.
+        """
         self.files.clear()
         self.by_source.clear()
         if not self.root.is_dir():
-            return
+            return 0
+        read = 0
+        previous = dict(known or {})
+        filled_ns = previous.pop(_FILLED_AT, (0, 0, None))[0]
+        if known is not None:
+            known.clear()
+            known[_FILLED_AT] = (time_ns(), 0, None)
         for path in sorted(self.root.rglob("*.md")):
             relpath = path.relative_to(self.root).as_posix()
             if any(part.startswith(".") for part in Path(relpath).parts) or path.is_symlink():
                 continue
             try:
-                text = path.read_text(encoding="utf-8")
-                file = parse_article_file(text, relpath)
+                stat = path.stat()
+                cached = previous.get(relpath)
+                trusted = stat.st_mtime_ns < filled_ns - RACY_SECONDS * 1_000_000_000
+                if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) and trusted and cached[2]:
+                    file = cached[2]
+                else:
+                    read += 1
+                    file = parse_article_file(path.read_text(encoding="utf-8"), relpath)
+                if known is not None:
+                    known[relpath] = (stat.st_size, stat.st_mtime_ns, file)
+            except OSError as error:
+                self.errors.append(f"{display_prefix}{relpath}: cannot read ({error.strerror or error})")
+                continue
             except UnicodeDecodeError:
                 self.errors.append(f"{display_prefix}{relpath}: not UTF-8 text; skipped")
                 continue
@@ -284,6 +317,7 @@ class ArticleStore:
             key = file.source_key
             if key is not None:
                 self.by_source.setdefault(key, relpath)
+        return read
 
     def _free_relpath(self, date: datetime, slug: str, key: str) -> str:
         candidate = article_relpath(date, slug, self.zone)

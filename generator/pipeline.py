@@ -29,7 +29,7 @@ from typing import Any
 from generator import __version__
 from generator.clean import CleaningContext, Evidence, build_context, clean_document, context_from_evidence
 from generator.config import SiteConfig
-from generator.content import PIPELINE_VERSION, ArticleStore, article_from_file
+from generator.content import PIPELINE_VERSION, ArticleStore, KnownFile, article_from_file
 from generator.errors import BuildError, ConfigError, InputError, LockedError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor
@@ -48,6 +48,7 @@ STATE_DIR = ".broadsheet"
 RENDER_MANIFEST = "render-manifest.json"
 EVENT_CACHE = "cache/events.pickle"
 INBOX_CACHE = "cache/inbox.pickle"
+ARTICLE_CACHE = "cache/articles.pickle"
 EVENT_SUMMARY_WORDS = 120
 
 
@@ -180,7 +181,9 @@ def digest_inbox(
     diagnostics = report.diagnostics
     store = ArticleStore(root / config.paths.articles, config.zone)
     with _timed(report, "load"):
-        store.scan(display_prefix=config.paths.articles + "/")
+        known_articles: dict[str, KnownFile] = load_cache(root / STATE_DIR / ARTICLE_CACHE)
+        if store.scan(display_prefix=config.paths.articles + "/", known=known_articles):
+            save_cache(root / STATE_DIR / ARTICLE_CACHE, known_articles)
     cache_path = root / STATE_DIR / INBOX_CACHE
     with _timed(report, "ingest"):
         cache: dict[str, CachedFile] = load_cache(cache_path)

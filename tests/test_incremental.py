@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
 
 from generator.config import load_config
+from generator.content import ArticleStore, KnownFile
 from generator.pipeline import build
 
 from .conftest import SEEDS, make_project
@@ -103,3 +107,31 @@ def test_any_concurrent_futures_executor_runs_the_per_article_stages(tmp_path: P
         report = build(threads, config, executor=executor)
     assert report.articles == 5
     assert contents(threads / "site") == contents(default / "site")
+
+
+def test_article_files_are_read_again_only_when_changed_and_racy_edits_are_never_missed(
+    tmp_path: Path,
+) -> None:
+    articles = make_project(tmp_path / "p") / "content" / "articles"
+    for number, seed in enumerate(SEEDS):
+        (articles / f"a{number}.md").write_text(
+            f"---\ntitle: Article {number}\ndate: 2025-04-0{number + 1}\n---\n\n{seed.read_text()}\n"
+        )
+    old = time.time_ns() - 10 * 1_000_000_000  # written well before any scan: trusted once cached
+    for path in articles.glob("*.md"):
+        os.utime(path, ns=(old, old))
+    known: dict[str, KnownFile] = {}
+    assert ArticleStore(articles, UTC).scan(known=known) == 5
+    assert ArticleStore(articles, UTC).scan(known=known) == 0
+    # A hand edit changes the stamp: that file alone is read again.
+    edited = articles / "a2.md"
+    edited.write_text(edited.read_text().replace("title: Article 2", "title: Edited 2"))
+    store = ArticleStore(articles, UTC)
+    assert store.scan(known=known) == 1 and store.files["a2.md"].metadata["title"] == "Edited 2"
+    # An edit that keeps both size and modification time (a coarse file-system clock) is still
+    # seen while the file is recent: it is read again until its stamp is older than the scan.
+    stamp = edited.stat()
+    edited.write_text(edited.read_text().replace("Edited 2", "Edited 3"))
+    os.utime(edited, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    store = ArticleStore(articles, UTC)
+    assert store.scan(known=known) == 1 and store.files["a2.md"].metadata["title"] == "Edited 3"
