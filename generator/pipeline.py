@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import fcntl
+import gc
 import os
 import pickle
 import shutil
@@ -162,9 +163,12 @@ def digest_documents(
     work = partial(digest_document, context=context, sentences=config.summary_sentences)
     workers = config.process_count
     pool = executor or local_executor(workers, len(documents))
+    # Forked workers then share the parent's objects without copying them (see `fork_map`).
+    gc.freeze()
     try:
         yield from pool.map(work, documents, chunksize=chunk_size(len(documents), workers))
     finally:
+        gc.unfreeze()
         if executor is None:
             pool.shutdown()
 
