@@ -40,6 +40,7 @@ import compare  # noqa: E402
 import corpus  # noqa: E402
 
 STAGE_LINE = re.compile(r"^\s*([a-z+: ]+?):\s+([0-9.]+) s$")
+MEMORY_LINE = re.compile(r"peak memory: this process (\d+) MiB, largest child process (\d+) MiB")
 
 
 @dataclass
@@ -50,6 +51,9 @@ class Run:
     peak_mib: float
     stages: dict[str, float] = field(default_factory=dict)
     summary: str = ""
+    own_mib: float = 0.0
+    """The build process alone; `peak_mib` also counts its children (workers, Pagefind)."""
+    child_mib: float = 0.0
 
 
 def run_build(project: Path) -> Run:
@@ -71,8 +75,10 @@ def run_build(project: Path) -> Run:
         if match:
             stages[match.group(1).strip()] = float(match.group(2))
     summary = next((line for line in reversed(output.splitlines()) if "site/" in line), "")
+    memory = MEMORY_LINE.search(output)
     # ru_maxrss is in KiB on Linux; it covers the build process, the largest of the tree.
-    return Run(seconds, usage.ru_maxrss / 1024, stages, summary.strip())
+    own, child = (float(memory.group(1)), float(memory.group(2))) if memory else (0.0, 0.0)
+    return Run(seconds, usage.ru_maxrss / 1024, stages, summary.strip(), own, child)
 
 
 def tree_size(path: Path) -> tuple[int, float]:
@@ -158,7 +164,8 @@ def print_results(all_results: list[dict[str, object]]) -> None:
         for key in ("full", "no change", "add one", "edit one", "render only"):
             run = results[key]
             assert isinstance(run, Run)
-            print(f"{key:>12}: {run.seconds:7.2f} s  peak {run.peak_mib:7.0f} MiB  | {run.summary}")
+            print(f"{key:>12}: {run.seconds:7.2f} s  peak {run.peak_mib:7.0f} MiB (build process "
+                  f"{run.own_mib:.0f}, largest child {run.child_mib:.0f})  | {run.summary}")  # fmt: skip
             print("              " + ", ".join(f"{stage} {secs:.2f}" for stage, secs in run.stages.items()))
         output = results["output"]
         assert isinstance(output, tuple)

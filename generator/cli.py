@@ -10,6 +10,7 @@ import functools
 import http.server
 import json
 import logging
+import resource
 import sys
 import threading
 import time
@@ -168,6 +169,10 @@ def build_command(
     if verbose:
         for stage, seconds in report.stage_seconds.items():
             log.debug(f"{stage:>16}: {seconds:.2f} s")
+        # ru_maxrss is in KiB on Linux; children are the worker processes and Pagefind.
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        log.debug(f"     peak memory: this process {own:.0f} MiB, largest child process {child:.0f} MiB")
     written = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.written.items()))
     problems = len(report.diagnostics.errors) + len(report.diagnostics.warnings) + fetch_problems
     log.info(
