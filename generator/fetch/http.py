@@ -24,7 +24,7 @@ Design:
 - Bodies are read in chunks and refused as soon as they pass `max_bytes`, before decompression
   (Content-Length, wire bytes) and after it (a small gzip body can expand a thousandfold).
 - robots.txt is fetched once per scheme://host:port with this same client (rate limit, timeout,
-  User-Agent, redirects) and parsed by `urllib.robotparser`. Following RFC 9309, a 4xx means no
+  User-Agent, redirects) and parsed as RFC 9309 says (`robots.py`). Following RFC 9309, a 4xx means no
   rules, a 5xx (or 429) means everything is disallowed on that host for this run, and only the
   first 500 KiB are read. A host that cannot be reached at all is remembered too: later requests
   to it fail at once with the same kind ("network" or "timeout") instead of waiting again.
@@ -40,7 +40,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import urllib.robotparser
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from typing import Literal
 
 from generator import __version__
 from generator.errors import BroadsheetError
+from generator.fetch.robots import RobotsTxt, parse_robots, product_token
 
 DEFAULT_USER_AGENT = (
     f"Broadsheet/{__version__} (+https://github.com/broadsheet/broadsheet; static news digest)"
@@ -167,7 +167,7 @@ class _AttemptError(Exception):
 class _Robots:
     """What one origin's robots.txt says: rules, no rules, no access, or no answer at all."""
 
-    parser: urllib.robotparser.RobotFileParser | None = None
+    parser: RobotsTxt | None = None
     disallowed_because: str | None = None
     unreachable: FetchError | None = None
     crawl_delay: float = 0.0
@@ -438,7 +438,9 @@ class HttpClient:
             raise FetchError(error.kind, url, reason, error.status)
         if robots.disallowed_because is not None:
             raise FetchError("robots", url, f"{robots.disallowed_because}{where}")
-        if robots.parser is not None and not robots.parser.can_fetch(self.policy.user_agent, target.url):
+        if robots.parser is not None and not robots.parser.allowed(
+            target.url, product_token(self.policy.user_agent)
+        ):
             raise FetchError("robots", url, f"disallowed by {target.robots_url}{where}")
 
     def _robots_for(self, target: _Target) -> _Robots:
@@ -490,9 +492,7 @@ class HttpClient:
             return _Robots(disallowed_because=f"{robots.url} could not be read ({error.reason})")
         if reply.status == 304:  # we sent no validators; a server that answers 304 anyway has no rules for us
             return _Robots()
-        parser = urllib.robotparser.RobotFileParser(robots.url)
-        text = reply.body.decode("utf-8", errors="replace").removeprefix("\ufeff")
-        parser.parse(text.splitlines())
+        parser = parse_robots(reply.body.decode("utf-8", errors="replace").removeprefix("\ufeff"))
         return _Robots(parser=parser, crawl_delay=_crawl_delay(parser, self.policy.user_agent))
 
 
@@ -617,11 +617,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _crawl_delay(parser: urllib.robotparser.RobotFileParser, user_agent: str) -> float:
+def _crawl_delay(parser: RobotsTxt, user_agent: str) -> float:
     """The Crawl-delay robots.txt asks of us, capped, or 0."""
-    delay = parser.crawl_delay(user_agent)
-    try:
-        seconds = float(delay) if delay is not None else 0.0
-    except ValueError:
-        return 0.0
-    return min(max(seconds, 0.0), MAX_CRAWL_DELAY)
+    delay = parser.crawl_delay(product_token(user_agent))
+    return min(max(delay or 0.0, 0.0), MAX_CRAWL_DELAY)
