@@ -296,3 +296,4 @@ def test_a_changed_sidecar_remakes_its_article_and_also_published_reaches_the_pa
     )
     assert "Also published by: " in pages["events"] and "Radio Nowhere</p>" in pages["events"]
     assert (site / "sources" / "radio-nowhere" / "index.html").is_file()  # listed under every publisher
+    assert "Radio Nowhere</a>" in pages["digest"]  # the day's digest names every publisher too

@@ -32,6 +32,12 @@ class Report:
     page: str  # the article page's site path
     source: str | None
     date: datetime
+    also: tuple[str, ...] = ()  # other outlets that ran the same text
+
+    @property
+    def publishers(self) -> tuple[str, ...]:
+        """Every outlet that published this report, its own first."""
+        return ((self.source,) if self.source else ()) + self.also
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,8 @@ def period_path(kind: PeriodKind, first: date) -> str:
 
 def report_of(article: Article) -> Report:
     """What a digest shows of an article."""
-    return Report(article.title, urls.article_path(article), article.source, article.date)
+    also = tuple(p.source for p in article.also_published if p.source != article.source)
+    return Report(article.title, urls.article_path(article), article.source, article.date, also)
 
 
 def period_digests(content: SiteContent, zone: tzinfo, kind: PeriodKind) -> list[PeriodDigest]:

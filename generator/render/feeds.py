@@ -116,7 +116,7 @@ def digest_item_html(period: PeriodDigest, config: SiteConfig) -> str:
     """A digest item's description: each event with its summary and that period's reports, linked."""
 
     def report_html(report: Report) -> str:
-        source = f" ({escape(report.source)})" if report.source else ""
+        source = f" ({escape(', '.join(report.publishers))})" if report.publishers else ""
         page = escape(config.absolute_url(report.page))
         return f'<li><a href="{page}">{escape(report.title)}</a>{source}</li>'
 
