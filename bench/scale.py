@@ -56,8 +56,22 @@ class Run:
     child_mib: float = 0.0
 
 
+def settle(project: Path, limit: float = 600.0) -> None:
+    """Wait until the disk is quiet: the previous build's retired site deleted, writes flushed.
+
+    A build deletes the site it replaced in the background; tens of thousands of unlinks, or the
+    benchmark's own removal of a site, would otherwise slow the next timed run by a third.
+    """
+    deadline = time.monotonic() + limit
+    while any(project.glob(".site-old-*")) and time.monotonic() < deadline:
+        time.sleep(1.0)
+    os.sync()
+    time.sleep(2.0)
+
+
 def run_build(project: Path) -> Run:
     """Run `broadsheet build -v` in `project`; wall time, peak RSS and the stage lines it printed."""
+    settle(project)
     command = [sys.executable, "-m", "generator", "build", "-v"]
     started = time.perf_counter()
     process = subprocess.Popen(

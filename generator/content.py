@@ -267,6 +267,8 @@ class ArticleStore:
     files: dict[str, ArticleFile] = field(default_factory=dict)
     by_source: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    known: dict[str, KnownFile] = field(default_factory=dict)
+    """The parsed-file cache a build passes to `scan` (see there)."""
 
     def scan(self, display_prefix: str = "", known: dict[str, KnownFile] | None = None) -> int:
         """Read every `*.md` under the root; unreadable files are reported and left untouched.

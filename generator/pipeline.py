@@ -185,9 +185,8 @@ def digest_inbox(
     diagnostics = report.diagnostics
     store = ArticleStore(root / config.paths.articles, config.zone)
     with _timed(report, "load"):
-        known_articles: dict[str, KnownFile] = load_cache(root / STATE_DIR / ARTICLE_CACHE)
-        if store.scan(display_prefix=config.paths.articles + "/", known=known_articles):
-            save_cache(root / STATE_DIR / ARTICLE_CACHE, known_articles)
+        store.known = load_cache(root / STATE_DIR / ARTICLE_CACHE)
+        store.scan(display_prefix=config.paths.articles + "/", known=store.known)
     cache_path = root / STATE_DIR / INBOX_CACHE
     with _timed(report, "ingest"):
         cache: dict[str, CachedFile] = load_cache(cache_path)
@@ -324,6 +323,17 @@ def save_cache(path: Path, entries: dict[str, Any]) -> None:
     atomic_write_bytes(
         path, pickle.dumps({"version": (__version__, PIPELINE_VERSION), "entries": entries}, protocol=5)
     )
+
+
+def remember_articles(root: Path, config: SiteConfig, known: dict[str, KnownFile]) -> None:
+    """Cache the articles directory as the build leaves it, so the next build reads only what
+    changes after this one (a file written by this build is read back here, once)."""
+    after = ArticleStore(root / config.paths.articles, config.zone)
+    try:
+        if after.scan(known=known):
+            save_cache(root / STATE_DIR / ARTICLE_CACHE, known)
+    except OSError:
+        pass  # only a cache: the next build reads the files instead
 
 
 def summariser_for(root: Path, config: SiteConfig) -> Summariser:
@@ -502,6 +512,8 @@ def build(
             report.diagnostics.warn(message)
         articles = [a for e in events for a in e.articles]
         build_site(root, config, articles, events, report)
+        with _timed(report, "remember articles"):
+            remember_articles(root, config, store.known)
         report.articles = len(articles)
         report.events = len(events)
         # Taken after the build, which writes into the articles directory itself.

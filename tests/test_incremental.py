@@ -9,9 +9,11 @@ from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 
+import pytest
+
 from generator.config import load_config
 from generator.content import ArticleStore, KnownFile
-from generator.pipeline import build
+from generator.pipeline import ARTICLE_CACHE, build, load_cache
 
 from .conftest import SEEDS, make_project
 
@@ -135,3 +137,16 @@ def test_article_files_are_read_again_only_when_changed_and_racy_edits_are_never
     os.utime(edited, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     store = ArticleStore(articles, UTC)
     assert store.scan(known=known) == 1 and store.files["a2.md"].metadata["title"] == "Edited 3"
+
+
+def test_the_build_leaves_every_article_cached_for_the_next_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(project)
+    build(project, config)
+    # Without the 2 s racy window (the files were written a moment ago), a scan with the cache the
+    # build left reads nothing from disk: the first build after a full one does not parse 10,000 files.
+    monkeypatch.setattr("generator.content.RACY_SECONDS", 0)
+    known = load_cache(project / ".broadsheet" / ARTICLE_CACHE)
+    store = ArticleStore(project / config.paths.articles, config.zone)
+    assert store.scan(known=known) == 0 and len(store.files) == 5
