@@ -16,7 +16,15 @@ import json
 import time
 from pathlib import Path
 
-from generator.fetch.duplicates import COPY_SIMILARITY, find_copy, fingerprint, similarity, sketch, text_words
+from generator.fetch.duplicates import (
+    COPY_SIMILARITY,
+    find_copy,
+    fingerprint,
+    similarity,
+    sketch,
+    text_print,
+    text_words,
+)
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "events" / "ecbplus-dev.jsonl"
 
@@ -44,7 +52,7 @@ def main() -> None:
     for key, lines in texts.items():
         body = lines[:-1] if len(lines) > 2 else lines
         copy = [*body, "This article was first published by the agency and is republished with permission."]
-        hit = find_copy(text_words(copy), known) == key
+        hit = find_copy(text_print(text_words(copy)), known) == key
         found += hit
         # Cutting the last paragraph of a 60-word brief removes half of it: not a copy any more.
         if len(text_words(lines)) >= 150:

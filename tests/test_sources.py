@@ -9,7 +9,7 @@ import pytest
 
 from generator.errors import ConfigError
 from generator.fetch import canonical_url, wanted
-from generator.fetch.duplicates import find_copy, fingerprint, similarity, sketch, text_words
+from generator.fetch.duplicates import find_copy, fingerprint, similarity, sketch, text_print, text_words
 from generator.sources import (
     Source,
     append_sources,
@@ -176,7 +176,7 @@ def test_a_syndicated_copy_is_found_and_another_outlets_report_is_not() -> None:
     first, other_report = _paragraphs(SEEDS[3]), _paragraphs(SEEDS[4])
     copy = [*first[:-1], "This story was first published by the wire and is republished with permission."]
     known = {"first.txt": (fingerprint(text_words(first)), sketch(text_words(first)))}
-    assert find_copy(text_words(copy), known) == "first.txt"
-    assert find_copy(text_words(first), known) == "first.txt"
-    assert find_copy(text_words(other_report), known) is None
+    assert find_copy(text_print(text_words(copy)), known) == "first.txt"
+    assert find_copy(text_print(text_words(first)), known) == "first.txt"
+    assert find_copy(text_print(text_words(other_report)), known) is None
     assert similarity(sketch(text_words(first)), sketch(text_words(other_report))) < 0.2

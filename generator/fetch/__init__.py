@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import yaml
@@ -30,7 +31,7 @@ import yaml
 from generator import __version__
 from generator.clean import clean_document
 from generator.errors import BroadsheetError, InputError
-from generator.fetch.duplicates import find_copy, fingerprint, sketch, text_words
+from generator.fetch.duplicates import find_copy, text_print, text_words
 from generator.fetch.http import FetchError, FetchPolicy, HttpClient, Response
 from generator.fetch.state import (
     EntryState,
@@ -267,7 +268,7 @@ def _fetch_source(run: _Run, source: Source) -> SourceReport:
         if report.reason:
             run.report.warnings.append(f"{source.name}: {report.reason}")
         return report
-    label = source.file or source.url
+    label = source.location
     try:
         documents, warnings = read_feed(data, label)
     except InputError as error:
@@ -308,7 +309,8 @@ def _fetch_entry(run: _Run, source: Source, document: RawDocument, report: Sourc
     now = run.clock().isoformat()
     if target.exists():
         # Written by a run that stopped before saving its state: take it as it is.
-        _remember_text(run, relative, target.read_text(encoding="utf-8").split("\n\n"), now)
+        printed = text_print(text_words(target.read_text(encoding="utf-8").split("\n\n")))
+        run.state.texts[relative] = TextState(relative, *printed, now)
         run.state.entries[key] = EntryState(source.name, "stored", relative, document.hints.url, now)
         report.seen += 1
         run.save()
@@ -335,8 +337,8 @@ def _fetch_entry(run: _Run, source: Source, document: RawDocument, report: Sourc
         run.report.warnings.append(f"{source.name}: entry {title or key!r} has no text{hint}")
         run.save()
         return
-    words = text_words(paragraphs)
-    copy_of = find_copy(words, {k: (t.fingerprint, t.sketch) for k, t in run.state.texts.items()})
+    printed = text_print(text_words(paragraphs))
+    copy_of = find_copy(printed, {k: (t.fingerprint, t.sketch) for k, t in run.state.texts.items()})
     if copy_of is not None:
         if _add_publisher(run.inbox / copy_of, source.name, cleaned.url):
             run.report.updated.append(copy_of + SIDECAR_SUFFIX)
@@ -355,14 +357,9 @@ def _fetch_entry(run: _Run, source: Source, document: RawDocument, report: Sourc
         "feed": source.location,
     }
     # The sidecar first: the text file is what marks the entry as done on disk.
-    atomic_write_text(
-        target.with_name(target.name + SIDECAR_SUFFIX),
-        yaml.safe_dump(
-            {k: v for k, v in sidecar.items() if v is not None}, allow_unicode=True, sort_keys=False
-        ),
-    )
+    _write_sidecar(target, {k: v for k, v in sidecar.items() if v is not None})
     atomic_write_text(target, "\n\n".join(paragraphs) + "\n")
-    _remember_text(run, relative, paragraphs, now)
+    run.state.texts[relative] = TextState(relative, *printed, now)
     run.state.entries[key] = EntryState(source.name, "stored", relative, document.hints.url, now)
     run.report.written.append(relative)
     report.new += 1
@@ -381,11 +378,6 @@ def _entry_document(run: _Run, source: Source, document: RawDocument, hints: Hin
     return RawDocument(path=key, kind=kind, content=html, content_hash="", hints=hints)
 
 
-def _remember_text(run: _Run, relative: str, paragraphs: Sequence[str], now: str) -> None:
-    words = text_words(paragraphs)
-    run.state.texts[relative] = TextState(relative, fingerprint(words), sketch(words), now)
-
-
 def _add_publisher(text_file: Path, name: str, url: str | None) -> bool:
     """Add a publisher to a stored text's sidecar; False when it is already listed there."""
     sidecar_path = text_file.with_name(text_file.name + SIDECAR_SUFFIX)
@@ -400,8 +392,14 @@ def _add_publisher(text_file: Path, name: str, url: str | None) -> bool:
         return False
     listed.append({"source": name, "url": url} if url else {"source": name})
     data["also_published"] = listed
-    atomic_write_text(sidecar_path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    _write_sidecar(text_file, data)
     return True
+
+
+def _write_sidecar(text_file: Path, data: dict[str, Any]) -> None:
+    """Write the `.meta.yaml` of a stored text, keys in the order given."""
+    sidecar = text_file.with_name(text_file.name + SIDECAR_SUFFIX)
+    atomic_write_text(sidecar, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 __all__ = ["FetchReport", "SourceReport", "canonical_url", "fetch_sources", "policy_for", "user_agent"]

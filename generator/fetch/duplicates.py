@@ -48,9 +48,12 @@ def _values(hex_sketch: str) -> list[int]:
     return [int(hex_sketch[i : i + 8], 16) for i in range(0, len(hex_sketch), 8)]
 
 
-def similarity(a: str, b: str) -> float:
-    """Estimated Jaccard similarity of two texts' shingle sets, from their sketches."""
-    first, second = set(_values(a)), set(_values(b))
+def text_print(words: Sequence[str]) -> tuple[str, str]:
+    """A text's (fingerprint, sketch): what is stored for it and what `find_copy` compares."""
+    return fingerprint(words), sketch(words)
+
+
+def _overlap(first: set[int], second: set[int]) -> float:
     if not first or not second:
         return 0.0
     size = min(SKETCH_SIZE, len(first | second))
@@ -58,22 +61,28 @@ def similarity(a: str, b: str) -> float:
     return sum(1 for h in union_bottom if h in first and h in second) / size
 
 
+def similarity(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of two texts' shingle sets, from their sketches."""
+    return _overlap(set(_values(a)), set(_values(b)))
+
+
 def find_copy(
-    words: Sequence[str], known: Mapping[str, tuple[str, str]], threshold: float = COPY_SIMILARITY
+    text: tuple[str, str], known: Mapping[str, tuple[str, str]], threshold: float = COPY_SIMILARITY
 ) -> str | None:
-    """The key of a known text this one copies, if any.
+    """The key of a known text that `text` (its `text_print`) copies, if any.
 
     `known` maps a key to (fingerprint, sketch); an equal fingerprint or a sketch similarity of
     at least `threshold` is a copy. The most similar wins; ties go to the smallest key.
     """
-    exact = fingerprint(words)
-    own = sketch(words)
+    exact, own_sketch = text
+    # The new text's sketch is read once, not once per stored text.
+    own = set(_values(own_sketch))
     best: tuple[float, str] | None = None
     for key, (other_exact, other_sketch) in sorted(known.items()):
         if other_exact == exact:
             return key
         if own and other_sketch:
-            score = similarity(own, other_sketch)
+            score = _overlap(own, set(_values(other_sketch)))
             if score >= threshold and (best is None or score > best[0]):
                 best = (score, key)
     return best[1] if best else None
