@@ -99,12 +99,14 @@ def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
         for article in event.articles:
             index.event_of[article.path] = event
     for article in content.articles:
-        # A syndicated text stored once is listed under every outlet that ran it.
+        # A syndicated text stored once is listed under every outlet that ran it, once per
+        # source page even when two spellings of a name share one.
         publishers = [article.source] if article.source else []
         publishers += [p.source for p in article.also_published]
-        for path, name in dict.fromkeys((urls.source_path(n), n) for n in publishers):
-            if index.by_source[path] and index.by_source[path][-1] is article:
-                continue
+        pages_of: dict[str, str] = {}
+        for name in publishers:
+            pages_of.setdefault(urls.source_path(name), name)
+        for path, name in pages_of.items():
             index.by_source[path].append(article)
             index.source_names.setdefault(path, name)
         # Two spellings of one tag share a slug: the article is listed once (a set, not a scan
