@@ -9,6 +9,7 @@ through `generator.pipeline.build(..., executor=...)`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -55,6 +56,21 @@ def chunk_size(items: int, workers: int) -> int:
     return max(1, items // (max(1, workers) * 8))
 
 
+@contextlib.contextmanager
+def shared_with_forks() -> Iterator[None]:
+    """While it lasts, processes forked from this one keep sharing its objects' memory pages.
+
+    A forked child shares the parent's memory until it writes to a page, and the cyclic garbage
+    collector writes to every object it visits, so one collection in a child copies the pages of
+    every object the parent holds. Frozen objects are skipped by the collector.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 # The function and items of the current `fork_map`, inherited by forked workers, never pickled.
 _FORK_JOB: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 
@@ -76,14 +92,9 @@ def fork_map(
     step = chunk_size(len(items), workers)
     slices = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
     _FORK_JOB[:] = [(function, items)]
-    # A forked child shares the parent's memory until it writes to a page, and the cyclic garbage
-    # collector writes to every object it visits: one collection in a child copied most of a
-    # 3 GB parent. Frozen objects are skipped by the collector, so the pages stay shared.
-    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with shared_with_forks(), multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_run_fork_slice, slices, chunksize=1)
     finally:
-        gc.unfreeze()
         _FORK_JOB.clear()
     return [result for part in parts for result in part]

@@ -12,7 +12,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import fcntl
-import gc
 import os
 import pickle
 import shutil
@@ -33,7 +32,7 @@ from generator.config import SiteConfig
 from generator.content import PIPELINE_VERSION, ArticleStore, KnownFile, article_from_file
 from generator.errors import BuildError, ConfigError, InputError, LockedError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
-from generator.executor import chunk_size, fork_map, local_executor
+from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
 from generator.freshness import LastBuild, input_signature, last_build_if_current, record_last_build
 from generator.fsutil import atomic_write_bytes, link_tree
 from generator.inbox_cache import CachedFile, read_inbox_incrementally
@@ -163,12 +162,10 @@ def digest_documents(
     work = partial(digest_document, context=context, sentences=config.summary_sentences)
     workers = config.process_count
     pool = executor or local_executor(workers, len(documents))
-    # Forked workers then share the parent's objects without copying them (see `fork_map`).
-    gc.freeze()
     try:
-        yield from pool.map(work, documents, chunksize=chunk_size(len(documents), workers))
+        with shared_with_forks():
+            yield from pool.map(work, documents, chunksize=chunk_size(len(documents), workers))
     finally:
-        gc.unfreeze()
         if executor is None:
             pool.shutdown()
 
