@@ -269,6 +269,8 @@ class ArticleStore:
     errors: list[str] = field(default_factory=list)
     known: dict[str, KnownFile] = field(default_factory=dict)
     """The parsed-file cache a build passes to `scan` (see there)."""
+    read_from_disk: int = 0
+    """How many files the build's scan read rather than took from `known`."""
 
     def scan(self, display_prefix: str = "", known: dict[str, KnownFile] | None = None) -> int:
         """Read every `*.md` under the root; unreadable files are reported and left untouched.

@@ -183,7 +183,7 @@ def digest_inbox(
     store = ArticleStore(root / config.paths.articles, config.zone)
     with _timed(report, "load"):
         store.known = load_cache(root / STATE_DIR / ARTICLE_CACHE)
-        store.scan(display_prefix=config.paths.articles + "/", known=store.known)
+        store.read_from_disk = store.scan(display_prefix=config.paths.articles + "/", known=store.known)
     cache_path = root / STATE_DIR / INBOX_CACHE
     with _timed(report, "ingest"):
         cache: dict[str, CachedFile] = load_cache(cache_path)
@@ -322,12 +322,16 @@ def save_cache(path: Path, entries: dict[str, Any]) -> None:
     )
 
 
-def remember_articles(root: Path, config: SiteConfig, known: dict[str, KnownFile]) -> None:
+def remember_articles(root: Path, config: SiteConfig, known: dict[str, KnownFile], stale: bool) -> None:
     """Cache the articles directory as the build leaves it, so the next build reads only what
-    changes after this one (a file written by this build is read back here, once)."""
+    changes after this one (a file written by this build is read back here, once).
+
+    `stale` says the build's own scan read files the cache did not hold: the cache is written
+    then even when this scan reads nothing new (the cache was missing, or from another version).
+    """
     after = ArticleStore(root / config.paths.articles, config.zone)
     try:
-        if after.scan(known=known):
+        if after.scan(known=known) or stale:
             save_cache(root / STATE_DIR / ARTICLE_CACHE, known)
     except OSError:
         pass  # only a cache: the next build reads the files instead
@@ -510,7 +514,7 @@ def build(
         articles = [a for e in events for a in e.articles]
         build_site(root, config, articles, events, report)
         with _timed(report, "remember articles"):
-            remember_articles(root, config, store.known)
+            remember_articles(root, config, store.known, stale=store.read_from_disk > 0)
         report.articles = len(articles)
         report.events = len(events)
         # Taken after the build, which writes into the articles directory itself.

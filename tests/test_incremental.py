@@ -150,3 +150,19 @@ def test_the_build_leaves_every_article_cached_for_the_next_one(
     known = load_cache(project / ".broadsheet" / ARTICLE_CACHE)
     store = ArticleStore(project / config.paths.articles, config.zone)
     assert store.scan(known=known) == 0 and len(store.files) == 5
+
+
+def test_a_lost_article_cache_is_written_again_even_when_no_article_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(project)
+    build(project, config)
+    cache = project / ".broadsheet" / ARTICLE_CACHE
+    cache.unlink()
+    # Articles written long ago: the build's second look at the folder trusts their stamps.
+    for article in (project / config.paths.articles).rglob("*.md"):
+        os.utime(article, (time.time() - 3600, time.time() - 3600))
+    build(project, replace(config, title="Another title"))  # not up to date, yet no article is written
+    monkeypatch.setattr("generator.content.RACY_SECONDS", 0)
+    store = ArticleStore(project / config.paths.articles, config.zone)
+    assert store.scan(known=load_cache(cache)) == 0 and len(store.files) == 5
