@@ -1,3 +1,3 @@
 """Broadsheet: raw scraped articles in, a clean, searchable static news site out."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -49,6 +49,7 @@ RENDER_MANIFEST = "render-manifest.json"
 EVENT_CACHE = "cache/events.pickle"
 INBOX_CACHE = "cache/inbox.pickle"
 ARTICLE_CACHE = "cache/articles.pickle"
+SEARCH_CACHE = "cache/search-terms.pickle"
 EVENT_SUMMARY_WORDS = 120
 
 
@@ -441,10 +442,12 @@ def build_site(
             articles=tuple(sorted(articles, key=lambda a: (a.date, a.path), reverse=True)),
             events=events,
         )
+        search_weights = load_cache(root / STATE_DIR / SEARCH_CACHE)
         with _timed(report, "render"):
             rendered = render_site(
                 content, config, theme_dirs(root, config), staging, previous=previous,
                 workers=config.process_count, timings=report.stage_seconds,
+                search_weights=search_weights,
             )  # fmt: skip
         report.pages = rendered.pages
         report.files_written = len(rendered.written)
@@ -452,6 +455,7 @@ def build_site(
             manifest.unlink(missing_ok=True)
             publish(staging, output)
             write_manifest(manifest, rendered.fingerprints)
+        save_cache(root / STATE_DIR / SEARCH_CACHE, search_weights)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

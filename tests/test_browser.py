@@ -136,6 +136,16 @@ def test_search_finds_a_person_and_highlights_the_match(page: Page, site_url: st
     assert "ushakov" in page.locator("main mark").first.inner_text().lower()
 
 
+def test_search_completes_the_word_being_typed(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/")
+    page.locator("#search-q").press_sequentially("ushak")
+    page.locator(f"main #search-results a[href^='{BASE_PATH}articles/']").first.wait_for(timeout=15_000)
+    assert page.locator("main mark").first.inner_text().lower().startswith("ushakov")
+    # Once the word is finished (a space typed), it must match whole.
+    page.locator("#search-q").press_sequentially(" ")
+    expect(page.locator("#search-status")).to_have_text("No articles match.")
+
+
 def test_search_results_filter_by_source_and_month(page: Page, site_url: str) -> None:
     page.goto(site_url + "search/?q=Kremlin")
     results = page.locator(f"main #search-results a[href^='{BASE_PATH}articles/']")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -113,7 +114,7 @@ def site_file(site: Path, url: str) -> Path:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.relative_to(site).parts)
+    return sorted(site.rglob("*.html"))
 
 
 def all_files(site: Path) -> dict[str, bytes]:
@@ -140,7 +141,7 @@ def test_the_documented_layout_is_written(site: Path) -> None:
         "articles/2025/04/talks-open/index.html", "articles/2025/05/minister-resigns/index.html",
         "archive/index.html", "archive/2025/04/index.html", "archive/2025/04/18/index.html",
         "sources/index.html", "sources/daily-planet/index.html", "tags/index.html", "tags/diplomacy/index.html",
-        "tags/geneve/index.html", "people/index.html", "people/zoe-nandu/index.html", "pagefind/pagefind.js",
+        "tags/geneve/index.html", "people/index.html", "people/zoe-nandu/index.html", "search/data/meta.json",
     ]  # fmt: skip
     missing = [name for name in expected if not (site / name).is_file()]
     assert missing == []
@@ -150,7 +151,7 @@ def test_report_lists_exactly_the_files_written(rendered: tuple[Path, RenderRepo
     site, report = rendered
     on_disk = sorted(all_files(site))
     assert list(report.files) == on_disk
-    assert report.pages == len([f for f in on_disk if f.endswith(".html") and not f.startswith("pagefind/")])
+    assert report.pages == len([f for f in on_disk if f.endswith(".html")])
 
 
 def test_every_internal_link_resolves_to_a_written_file(site: Path) -> None:
@@ -288,17 +289,13 @@ def test_sitemap_and_robots_use_absolute_urls(site: Path) -> None:
     assert f"Sitemap: {BASE_URL}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
 
 
-def test_only_article_pages_are_indexed_for_search(site: Path) -> None:
-    for page in html_pages(site):
-        indexed = any("data-pagefind-body" in a for _, a in parse(page).tags)
-        is_article = page.relative_to(site).parts[0] == "articles"
-        assert indexed == is_article, page
-    metas = {
-        str(a["data-pagefind-meta"]).split(":")[0]
-        for _, a in parse(site / "articles/2025/04/talks-open/index.html").tags
-        if a.get("data-pagefind-meta")
-    }
-    assert {"title", "date", "source", "event", "month"} <= metas
+def test_every_article_is_indexed_for_search_and_nothing_else(site: Path) -> None:
+    documents = [json.loads(p.read_text(encoding="utf-8")) for p in (site / "search/data/d").glob("*.json")]
+    article_pages = {p.relative_to(site).parent.as_posix() + "/" for p in site.glob("articles/**/index.html")}
+    assert {d["url"].removeprefix(BASE_PATH) for d in documents} == article_pages
+    talks = next(d for d in documents if d["url"].endswith("/talks-open/"))
+    assert set(talks["meta"]) == {"event", "source", "date", "month"}
+    assert talks["meta"]["month"] == "2025-04"
     search = [a for t, a in parse(site / "search/index.html").tags if t == "script"]
     assert search == [{"type": "module", "src": f"{BASE_PATH}static/js/search.js"}]
 

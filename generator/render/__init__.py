@@ -7,7 +7,6 @@ gives byte-identical files.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -24,11 +23,10 @@ from generator.render.incremental import (
     Output,
     make_outputs,
     remove_stale,
-    reuse_identical,
     theme_fingerprint,
 )
-from generator.render.pages import build_index, make_environment, render_page, site_pages
-from generator.render.search import SEARCH_DIR, build_search_index
+from generator.render.pages import build_index, format_date, make_environment, render_page, site_pages
+from generator.render.search import SearchDocument, TermWeights, plain_text, search_outputs
 from generator.render.sitemap import robots, sitemap
 
 
@@ -76,9 +74,17 @@ def with_aware_dates(content: SiteContent, zone: ZoneInfo) -> SiteContent:
 
 
 def site_outputs(
-    content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path]
+    content: SiteContent,
+    config: SiteConfig,
+    theme_dirs: Sequence[Path],
+    search_weights: dict[str, TermWeights] | None = None,
+    workers: int = 1,
 ) -> tuple[list[Output], int]:
-    """Every file of the site except the search index, with fingerprints; and the page count."""
+    """Every file of the site, with fingerprints; and the page count.
+
+    The search index is left out when `search_weights` is None; otherwise that cache of term
+    weights is used and refreshed (see `search.search_outputs`).
+    """
     env = make_environment(theme_dirs, config)
     index = build_index(content, config)
     # How many processes render does not change what they write.
@@ -164,49 +170,68 @@ def site_outputs(
     )
     outputs.append(Output("robots.txt", theme_key, partial(robots, config), "sitemap"))
     outputs.append(Output(".nojekyll", "", lambda: "", "static"))
+    if search_weights is not None:
+
+        def describe(article: Article) -> SearchDocument:
+            event = index.event_of.get(article.path)
+            return SearchDocument(
+                url=urls.link(config, urls.article_path(article)),
+                title=article.title,
+                event=event.title if event else None,
+                source=article.source,
+                date=format_date(article.date, config),
+                month=article.date.astimezone(config.zone).strftime("%Y-%m"),
+                text=plain_text(article),
+            )
+
+        def fingerprint_document(article: Article) -> str:
+            event = index.event_of.get(article.path)
+            return prints.of("search-document", article, event.title if event else None)
+
+        outputs.extend(
+            search_outputs(content.articles, describe, fingerprint_document, search_weights, workers)
+        )
     return outputs, len(pages)
+
+
+# The kinds of output, in the order they are made, and the timing each is reported under.
+PARTS = {
+    "static": "render: statics",
+    "page": "render: pages",
+    "feeds": "render: feeds",
+    "sitemap": "render: sitemaps",
+    "search": "search index",
+}
 
 
 def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path], out_dir: Path,
                 search: bool = True, previous: dict[str, str] | None = None,
-                workers: int = 1, timings: dict[str, float] | None = None) -> RenderReport:  # fmt: skip
+                workers: int = 1, timings: dict[str, float] | None = None,
+                search_weights: dict[str, TermWeights] | None = None) -> RenderReport:  # fmt: skip
     """Bring `out_dir` to the site for `content`: make what changed since `previous`, drop the rest.
 
     `out_dir` is empty or a linked copy of the site that `previous` describes. `search=False`
-    skips the Pagefind index. Seconds per part (pages, feeds, sitemap, search) are added to
-    `timings` when given.
+    leaves out the search index; `search_weights` is the term-weight cache it reads and
+    refreshes (a fresh one when not given). Seconds per part (plan, pages, feeds, sitemap,
+    search index) are added to `timings` when given.
     """
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     content = with_aware_dates(content, config.zone)
-    outputs, page_count = site_outputs(content, config, theme_dirs)
+    if search and search_weights is None:
+        search_weights = {}
+    outputs, page_count = site_outputs(
+        content, config, theme_dirs, search_weights if search else None, workers
+    )
     timings["render: plan"] = time.perf_counter() - started
     written: list[str] = []
-    for kind in ("static", "page", "feeds", "sitemap"):
+    for kind, label in PARTS.items():
         started = time.perf_counter()
         written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous or {}, workers))
-        timings[f"render: {kind}s" if kind != "feeds" else "render: feeds"] = time.perf_counter() - started
+        timings[label] = time.perf_counter() - started
     keep = {o.path for o in outputs}
-    removed = remove_stale(out_dir, keep, under_kept_dirs=[SEARCH_DIR])
-    files = sorted(keep)
-    if search:
-        index_dir = out_dir / SEARCH_DIR
-        articles_changed = removed > 0 or any(p.startswith("articles/") for p in written)
-        if articles_changed or not index_dir.is_dir():
-            started = time.perf_counter()
-            # Pagefind rewrites its whole folder: it starts empty (so the live site's linked files
-            # are never written into), and files that come out the same are put back afterwards.
-            previous_index = out_dir / f".{SEARCH_DIR}-previous"
-            shutil.rmtree(previous_index, ignore_errors=True)
-            if index_dir.is_dir():
-                index_dir.rename(previous_index)
-            build_search_index(out_dir)
-            reuse_identical(index_dir, previous_index)
-            timings["search index"] = time.perf_counter() - started
-        files.extend(p.relative_to(out_dir).as_posix() for p in index_dir.rglob("*") if p.is_file())
-    else:
-        shutil.rmtree(out_dir / SEARCH_DIR, ignore_errors=True)
-    return RenderReport(pages=page_count, files=tuple(sorted(files)),
+    remove_stale(out_dir, keep)
+    return RenderReport(pages=page_count, files=tuple(sorted(keep)),
                         fingerprints={o.path: o.fingerprint for o in outputs},
                         written=tuple(written))  # fmt: skip
 

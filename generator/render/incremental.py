@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
@@ -185,22 +184,3 @@ def remove_stale(out_dir: Path, keep: set[str], under_kept_dirs: Iterable[str] =
             if not os.listdir(path):
                 os.rmdir(path)
     return removed
-
-
-def reuse_identical(new_dir: Path, old_dir: Path) -> None:
-    """Where a file under `new_dir` has the same bytes as the one at its path under `old_dir`, put
-    the old file back (same inode and modification time), then drop `old_dir`.
-
-    Tools that rewrite a whole folder (Pagefind) thus leave unchanged files looking unchanged.
-    """
-    if old_dir.is_dir():
-        for path in new_dir.rglob("*"):
-            old = old_dir / path.relative_to(new_dir)
-            if (
-                path.is_file()
-                and old.is_file()
-                and old.stat().st_size == path.stat().st_size
-                and old.read_bytes() == path.read_bytes()
-            ):
-                os.replace(old, path)
-    shutil.rmtree(old_dir, ignore_errors=True)
