@@ -13,9 +13,12 @@ import pytest
 
 from generator.config import load_config
 from generator.content import ArticleStore, KnownFile
+from generator.model import SiteContent
 from generator.pipeline import ARTICLE_CACHE, build, load_cache
+from generator.render import render_site, urls
 
 from .conftest import SEEDS, make_project
+from .test_render import THEME, make_config, make_content
 
 
 def stamps(site: Path) -> dict[str, tuple[int, int]]:
@@ -174,3 +177,21 @@ def test_a_lost_article_cache_is_written_again_even_when_no_article_changes(
     monkeypatch.setattr("generator.content.RACY_SECONDS", 0)
     store = ArticleStore(project / config.paths.articles, config.zone)
     assert store.scan(known=load_cache(cache)) == 0 and len(store.files) == 5
+
+
+def test_a_removed_article_leaves_no_file_or_empty_folder_behind(tmp_path: Path) -> None:
+    full = make_content()
+    first = render_site(full, make_config(), [THEME], tmp_path)
+    dropped = full.articles[-1]
+    rest = SiteContent(
+        articles=full.articles[:-1],
+        events=tuple(
+            replace(e, articles=tuple(a for a in e.articles if a is not dropped)) for e in full.events
+        ),
+    )
+    # The site folder is reused in place, as the build does with its linked copy.
+    second = render_site(rest, make_config(), [THEME], tmp_path, previous=first.fingerprints)
+    on_disk = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert on_disk == list(second.files)
+    assert not [p for p in tmp_path.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert set(first.files) - set(second.files) >= {f"{urls.article_path(dropped)}index.html"}

@@ -230,7 +230,7 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
         written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous or {}, workers))
         timings[label] = time.perf_counter() - started
     keep = {o.path for o in outputs}
-    remove_stale(out_dir, keep)
+    remove_stale(out_dir, keep, previous or {})
     return RenderReport(pages=page_count, files=tuple(sorted(keep)),
                         fingerprints={o.path: o.fingerprint for o in outputs},
                         written=tuple(written))  # fmt: skip

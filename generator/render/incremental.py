@@ -14,6 +14,7 @@ previous site stays intact until the new one is swapped in.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,7 +28,8 @@ from generator.executor import fork_map
 from generator.fsutil import atomic_write_text
 from generator.model import Article, Event
 
-MANIFEST_VERSION = 1
+# 2: the manifest lists every file of the site (the search index was outside it before).
+MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -167,16 +169,40 @@ def make_outputs(
     return tuple(path for path in made if path is not None)
 
 
-def remove_stale(out_dir: Path, keep: set[str], under_kept_dirs: Iterable[str] = ()) -> int:
-    """Delete files (and then empty folders) that the new site no longer has; returns the count."""
-    protected = tuple(d.rstrip("/") + "/" for d in under_kept_dirs)
+def remove_stale(out_dir: Path, keep: set[str], previous: Iterable[str] = ()) -> int:
+    """Delete files (and then empty folders) that the new site no longer has; returns the count.
+
+    `previous` lists the files of the site that `out_dir` is a linked copy of (the previous
+    manifest): only those not kept are looked at, which spares a walk over every file of a large
+    site. Without it the whole folder is walked.
+    """
+    listed = set(previous)
+    if not listed:
+        return _remove_unlisted(out_dir, keep)
+    removed = 0
+    folders: set[str] = set()
+    for relative in sorted(listed - keep):
+        try:
+            (out_dir / relative).unlink()
+        except FileNotFoundError:
+            continue
+        removed += 1
+        folders.update(str(parent) for parent in Path(relative).parents if str(parent) != ".")
+    # Deepest first, so a folder emptied by removing its last subfolder goes too.
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: it still holds kept files
+            (out_dir / folder).rmdir()
+    return removed
+
+
+def _remove_unlisted(out_dir: Path, keep: set[str]) -> int:
     removed = 0
     for directory, folders, files in os.walk(out_dir, topdown=False):
         relative_dir = Path(directory).relative_to(out_dir).as_posix()
         prefix = "" if relative_dir == "." else relative_dir + "/"
         for name in files:
             relative = prefix + name
-            if relative not in keep and not relative.startswith(protected):
+            if relative not in keep:
                 os.unlink(os.path.join(directory, name))
                 removed += 1
         for name in folders:
