@@ -282,7 +282,9 @@ def group_events(
     if subset:
         chosen = set(subset)
         taken = frozenset(a.event for i, a in enumerate(articles) if a.event and i not in chosen)
-        slugs = assign_events([articles[i] for i in subset], stop_words(), settings, taken)
+        slugs = assign_events(
+            [articles[i] for i in subset], stop_words(), settings, taken, workers=config.process_count
+        )
         for index, slug in zip(subset, slugs, strict=True):
             assignment[index] = slug
     pinned = []
