@@ -47,17 +47,21 @@ class Fingerprints:
 
     def __init__(self, salt: str) -> None:
         self.salt = salt
-        self._memo: dict[int, str] = {}
+        self._memo: dict[int, bytes] = {}
         self._keep: list[object] = []  # keeps memoised objects alive, so their ids stay unique
 
     def of(self, *values: object) -> str:
         """The fingerprint of a page's inputs."""
         digest = hashlib.blake2b(self.salt.encode(), digest_size=16)
         for value in values:
-            self._feed(digest, value)
+            if type(value) is str:  # a page's path, template, title: inline, as in _feed
+                digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
+            else:
+                self._feed(digest, value)
         return digest.hexdigest()
 
-    def _object(self, value: Article | Event) -> str:
+    def _object(self, value: Article | Event) -> bytes:
+        """The token that stands for an article or event in a page's hash: b"O" and its own hash."""
         key = id(value)
         found = self._memo.get(key)
         if found is None:
@@ -71,32 +75,55 @@ class Fingerprints:
                 for item in fields(value):
                     digest.update(item.name.encode())
                     self._feed(digest, getattr(value, item.name))
-            found = self._memo[key] = digest.hexdigest()
+            found = self._memo[key] = b"O" + digest.hexdigest().encode()
             self._keep.append(value)
         return found
 
     def _feed(self, digest: Any, value: object) -> None:
-        if isinstance(value, (Article, Event)):
-            digest.update(b"O" + self._object(value).encode())
+        kind = type(value)
+        if kind in _SCALARS:
+            digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
+        elif kind is Article or kind is Event:
+            digest.update(self._object(value))  # type: ignore[arg-type]
         elif isinstance(value, (list, tuple)):
             digest.update(b"[%d" % len(value))
+            memo = self._memo
             for item in value:
-                self._feed(digest, item)
+                # Pages list hundreds of thousands of names and articles: those are hashed here
+                # rather than through a call per item.
+                if type(item) is str:
+                    digest.update(repr(item).encode("utf-8", "surrogatepass") + b"\0")
+                    continue
+                token = memo.get(id(item)) if type(item) is Article else None
+                if token is not None:
+                    digest.update(token)
+                else:
+                    self._feed(digest, item)
             digest.update(b"]")
         elif isinstance(value, dict):
             digest.update(b"{%d" % len(value))
             for key in sorted(value, key=str):
                 digest.update(str(key).encode() + b":")
-                self._feed(digest, value[key])
+                item = value[key]
+                if type(item) is str:
+                    digest.update(repr(item).encode("utf-8", "surrogatepass") + b"\0")
+                else:
+                    self._feed(digest, item)
             digest.update(b"}")
-        elif isinstance(value, (str, int, float, bool, datetime, date)) or value is None:
+        elif isinstance(value, (Article, Event)):
+            digest.update(self._object(value))
+        elif isinstance(value, (str, int, float, bool, datetime, date)):
             digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
         elif is_dataclass(value) and not isinstance(value, type):
-            digest.update(type(value).__name__.encode())
+            digest.update(kind.__name__.encode())
             for item in fields(value):
                 self._feed(digest, getattr(value, item.name))
         else:
-            raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+            raise TypeError(f"cannot fingerprint a {kind.__name__}")
+
+
+# Exact types hashed by their repr; subclasses take the slower isinstance path.
+_SCALARS = frozenset({str, int, float, bool, type(None), datetime, date})
 
 
 def theme_fingerprint(theme_dirs: Sequence[Path], settings: str) -> str:
