@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,12 +65,13 @@ class SiteConfig:
     paths: Paths = field(default_factory=Paths)
     llm: LLMSettings = field(default_factory=LLMSettings)
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
         """The site's time zone, for dates without one."""
         return ZoneInfo(self.timezone)
 
-    @property
+    # Templates ask for it on every link: parsed once per settings object (fields are frozen).
+    @cached_property
     def base_path(self) -> str:
         """The path part of `base_url`, always starting and ending with '/'."""
         path = urlsplit(self.base_url).path or "/"

@@ -138,6 +138,8 @@ def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environm
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates do not change during a build: no file-system check per page.
+        auto_reload=False,
     )
     env.filters["date"] = lambda value: format_date(value, config)
     env.filters["isodate"] = lambda value: value.astimezone(config.zone).date().isoformat()
