@@ -79,11 +79,13 @@ def site_outputs(
     theme_dirs: Sequence[Path],
     search_weights: dict[str, TermWeights] | None = None,
     workers: int = 1,
+    timings: dict[str, float] | None = None,
 ) -> tuple[list[Output], int]:
     """Every file of the site, with fingerprints; and the page count.
 
     The search index is left out when `search_weights` is None; otherwise that cache of term
-    weights is used and refreshed (see `search.search_outputs`).
+    weights is used and refreshed (see `search.search_outputs`); the seconds that takes are put
+    in `timings` under "search index: plan".
     """
     env = make_environment(theme_dirs, config)
     index = build_index(content, config)
@@ -171,6 +173,7 @@ def site_outputs(
     outputs.append(Output("robots.txt", theme_key, partial(robots, config), "sitemap"))
     outputs.append(Output(".nojekyll", "", lambda: "", "static"))
     if search_weights is not None:
+        started = time.perf_counter()
 
         def describe(article: Article) -> SearchDocument:
             event = index.event_of.get(article.path)
@@ -191,6 +194,8 @@ def site_outputs(
         outputs.extend(
             search_outputs(content.articles, describe, fingerprint_document, search_weights, workers)
         )
+        if timings is not None:
+            timings["search index: plan"] = time.perf_counter() - started
     return outputs, len(pages)
 
 
@@ -221,9 +226,13 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
     if search and search_weights is None:
         search_weights = {}
     outputs, page_count = site_outputs(
-        content, config, theme_dirs, search_weights if search else None, workers
+        content, config, theme_dirs, search_weights if search else None, workers, timings
     )
-    timings["render: plan"] = time.perf_counter() - started
+    # The search index is timed apart: the render stage proper is pages, feeds and sitemap.
+    search_plan = timings.pop("search index: plan", 0.0)
+    timings["render: plan"] = time.perf_counter() - started - search_plan
+    if search:
+        timings["search index: plan"] = search_plan
     written: list[str] = []
     for kind, label in PARTS.items():
         started = time.perf_counter()
