@@ -52,7 +52,7 @@ class Run:
     stages: dict[str, float] = field(default_factory=dict)
     summary: str = ""
     own_mib: float = 0.0
-    """The build process alone; `peak_mib` also counts its children (workers, Pagefind)."""
+    """The build process alone; `peak_mib` also counts its children (the render and grouping workers)."""
     child_mib: float = 0.0
 
 
