@@ -14,7 +14,7 @@ and read the per-stage times the build prints, its peak memory (`wait4`), the ou
 how many files the incremental builds rewrote. Then Pelican and Hugo render the same Markdown
 (bench/compare.py). Run by hand, e.g.
 
-    python bench/scale.py --sizes 1000,10000 --markdown-table
+    python bench/scale.py --sizes 1000,10000
 
 Figures depend on the machine; the script prints its CPU and core count.
 """

@@ -27,13 +27,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from operator import itemgetter
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from generator.executor import fork_map
 from generator.model import Article, Event
 from generator.slugs import slugify
 from generator.summarise.text import stem
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported where it is used: loading it costs a fifth of a second, which an up-to-date
+# build (under a second in all) does not need to pay.
 
 Vector = dict[str, float]
 
@@ -130,7 +135,7 @@ def cosine(a: Vector, b: Vector) -> float:
 
 
 PASSAGE_WORDS = 8
-_PASSAGE_MULTIPLIER = np.uint64(0x100000001B3)
+_PASSAGE_MULTIPLIER = 0x100000001B3
 _WORD = re.compile(r"\w+")
 
 
@@ -140,13 +145,16 @@ def passage_hashes(text: str) -> np.ndarray:
     Each 8-gram's hash is a polynomial of its words' hashes in 64-bit arithmetic, computed for
     all windows at once (building a tuple per window was most of the grouping's time).
     """
+    import numpy as np
+
+    multiplier = np.uint64(_PASSAGE_MULTIPLIER)
     words = np.fromiter(map(hash, _WORD.findall(text.lower())), dtype=np.int64).view(np.uint64)
     count = len(words) - PASSAGE_WORDS + 1
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(PASSAGE_WORDS):
-        combined = combined * _PASSAGE_MULTIPLIER + words[offset : offset + count]
+        combined = combined * multiplier + words[offset : offset + count]
     return np.unique(combined.view(np.int64))
 
 
@@ -154,6 +162,8 @@ def candidate_pairs(
     articles: Sequence[Article], vectors: Sequence[Vector], settings: GroupingSettings
 ) -> dict[tuple[int, int], float]:
     """Cosine similarity of the pairs worth comparing: near in time, sharing a distinctive term."""
+    import numpy as np
+
     postings: dict[str, list[int]] = defaultdict(list)
     for index, vector in enumerate(vectors):
         # Heaviest first, ties by term: sorting by term, then stably by weight, gives that order.
@@ -194,6 +204,8 @@ def pair_cosines(vectors: Sequence[Vector], pairs: Sequence[tuple[int, int]]) ->
     articles it is paired with are gathered against it and summed per pair. At 10,000 articles
     this is 450,000 pairs of a few hundred terms each: 25 s as Python loops, about 2 s here.
     """
+    import numpy as np
+
     terms = list(itertools.chain.from_iterable(vectors))
     vocabulary = {term: number for number, term in enumerate(dict.fromkeys(terms))}
     column = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.int64, count=len(terms))
@@ -233,6 +245,8 @@ def shared_passage_pairs(
 
     `passages` holds each article's `passage_hashes` when they are already computed.
     """
+    import numpy as np
+
     if passages is None:
         passages = [passage_hashes(article.body) for article in articles]
     # Every (passage, article) entry sorted by passage: a run of equal passages is the articles
@@ -273,6 +287,8 @@ def shared_passage_pairs(
 
 def _microseconds(articles: Sequence[Article]) -> np.ndarray:
     """Each article's date as exact integer microseconds from the first article's."""
+    import numpy as np
+
     if not articles:
         return np.zeros(0, dtype=np.int64)
     origin = articles[0].date
