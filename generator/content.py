@@ -22,6 +22,7 @@ from typing import Any, Literal
 import frontmatter
 import yaml
 
+from generator import versions
 from generator.errors import InputError
 from generator.fsutil import atomic_write_text, is_inside
 from generator.ingest.frontmatter import split_front_matter
@@ -29,8 +30,6 @@ from generator.ingest.hints import parse_date, publishers_from_value
 from generator.model import Article, CleanDocument, DateSource, Digest, Quote
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 
-# Bump when the digest half changes what it writes, so that unedited articles are regenerated.
-PIPELINE_VERSION = "3"
 INCOMING_SUFFIX = ".incoming"
 _DATE_SOURCES: tuple[DateSource, ...] = ("given", "feed", "html-meta", "text", "file", "none")
 _LIST_KEYS = ("tags", "people", "organizations", "places")
@@ -116,7 +115,7 @@ def build_metadata(
         "source_file": doc.source_file,
         "source_entry": doc.key.partition("#")[2] or None,
         "raw_hash": doc.content_hash,
-        "pipeline": PIPELINE_VERSION,
+        "pipeline": versions.PIPELINE_VERSION,
     }
     return {key: value for key, value in metadata.items() if value is not None}
 
@@ -345,7 +344,7 @@ class ArticleStore:
             return None
         if file.edited:
             return "kept-edit"
-        return "unchanged" if file.metadata.get("pipeline") == PIPELINE_VERSION else None
+        return "unchanged" if file.metadata.get("pipeline") == versions.PIPELINE_VERSION else None
 
     def write_digest(self, doc: CleanDocument, digest: Digest) -> tuple[WriteOutcome, str]:
         """Write (or refresh) the article made from one raw input; never touch an edited file."""
@@ -363,7 +362,7 @@ class ArticleStore:
                 self._write(existing_rel + INCOMING_SUFFIX, text)
                 return "conflict", existing_rel
             fresh = existing.metadata.get("raw_hash") == doc.content_hash
-            if fresh and existing.metadata.get("pipeline") == PIPELINE_VERSION:
+            if fresh and existing.metadata.get("pipeline") == versions.PIPELINE_VERSION:
                 return "unchanged", existing_rel
             self._write(existing_rel, text)
             self.files[existing_rel] = parse_article_file(text, existing_rel)

@@ -16,7 +16,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from generator import __version__, content
+from generator import versions
 from generator.config import SiteConfig
 from generator.fsutil import atomic_write_text
 
@@ -42,7 +42,7 @@ def _walk(directory: str, digest: hashlib._Hash) -> None:
 def input_signature(root: Path, config: SiteConfig) -> str:
     """A hash of everything a build depends on, from file metadata and settings alone."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{content.PIPELINE_VERSION}\0{config!r}\n".encode())
+    digest.update(f"{versions.__version__}\0{versions.PIPELINE_VERSION}\0{config!r}\n".encode())
     paths = config.paths
     for folder in (paths.inbox, paths.articles, paths.themes, paths.templates):
         digest.update(f"[{folder}]\n".encode())

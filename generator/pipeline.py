@@ -11,40 +11,38 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import fcntl
 import os
 import pickle
 import shutil
 import subprocess
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
+from generator import __version__, versions
 from generator.clean import CleaningContext, Evidence, build_context, clean_document, context_from_evidence
 from generator.config import SiteConfig
-from generator.content import PIPELINE_VERSION, ArticleStore, KnownFile, article_from_file
-from generator.errors import BuildError, ConfigError, InputError, LockedError
+from generator.content import ArticleStore, KnownFile, article_from_file
+from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
-from generator.freshness import LastBuild, input_signature, last_build_if_current, record_last_build
+from generator.freshness import LastBuild, input_signature, record_last_build
 from generator.fsutil import atomic_write_bytes, link_tree
 from generator.inbox_cache import CachedFile, read_inbox_incrementally
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
 from generator.render.incremental import read_manifest, write_manifest
+from generator.report import STATE_DIR, BuildReport, Diagnostics, project_lock, up_to_date_report
 from generator.summarise import summarise
 from generator.summarise.llm import LLMSummariser, Summariser, make_summariser
 from generator.summarise.text import stop_words
 
 ProgressCallback = Callable[[str, int, int], None]
-STATE_DIR = ".broadsheet"
 RENDER_MANIFEST = "render-manifest.json"
 EVENT_CACHE = "cache/events.pickle"
 INBOX_CACHE = "cache/inbox.pickle"
@@ -57,37 +55,6 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-@dataclass
-class Diagnostics:
-    """Warnings and errors met during a build, each one line naming the file and the reason."""
-
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def warn(self, message: str) -> None:
-        """Record a problem the build worked around."""
-        self.warnings.append(message)
-
-    def error(self, message: str) -> None:
-        """Record an input the build had to skip."""
-        self.errors.append(message)
-
-
-@dataclass
-class BuildReport:
-    """What a build did, for the summary line and for tests."""
-
-    articles: int = 0
-    events: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-    written: Counter[str] = field(default_factory=Counter)
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    up_to_date: bool = False
-    files_written: int = 0
-
-
 @contextlib.contextmanager
 def _timed(report: BuildReport, stage: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -95,24 +62,6 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
         yield
     finally:
         report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
-
-
-@contextlib.contextmanager
-def project_lock(root: Path, job: str = "build") -> Iterator[None]:
-    """Hold the project's lock for one job (build, fetch); a second one at once fails clearly."""
-    state = root / STATE_DIR
-    state.mkdir(exist_ok=True)
-    handle = (state / f"{job}.lock").open("a+")
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(
-                f"another broadsheet {job} is running in {root} (lock: {STATE_DIR}/{job}.lock)"
-            ) from None
-        yield
-    finally:
-        handle.close()
 
 
 @dataclass(frozen=True)
@@ -312,7 +261,7 @@ def load_cache(path: Path) -> dict[str, Any]:
             stored = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return {}
-    if not isinstance(stored, dict) or stored.get("version") != (__version__, PIPELINE_VERSION):
+    if not isinstance(stored, dict) or stored.get("version") != (__version__, versions.PIPELINE_VERSION):
         return {}
     entries = stored.get("entries")
     return entries if isinstance(entries, dict) else {}
@@ -320,9 +269,8 @@ def load_cache(path: Path) -> dict[str, Any]:
 
 def save_cache(path: Path, entries: dict[str, Any]) -> None:
     """Store a cache under `.broadsheet/` (only Broadsheet writes and reads it)."""
-    atomic_write_bytes(
-        path, pickle.dumps({"version": (__version__, PIPELINE_VERSION), "entries": entries}, protocol=5)
-    )
+    stamp = (__version__, versions.PIPELINE_VERSION)
+    atomic_write_bytes(path, pickle.dumps({"version": stamp, "entries": entries}, protocol=5))
 
 
 def remember_articles(root: Path, config: SiteConfig, known: dict[str, KnownFile], stale: bool) -> None:
@@ -493,17 +441,12 @@ def build(
     `generator.executor`); by default a local process pool.
     """
     started = time.perf_counter()
-    report = BuildReport()
     state = root / STATE_DIR
     with project_lock(root):
-        last = last_build_if_current(root, config, state, input_signature(root, config))
-        if last is not None:
-            report.up_to_date = True
-            report.articles, report.events, report.pages = last.articles, last.events, last.pages
-            report.diagnostics.warnings.extend(last.warnings)
-            report.diagnostics.errors.extend(last.errors)
-            report.seconds = time.perf_counter() - started
-            return report
+        replayed = up_to_date_report(root, config, started)
+        if replayed is not None:
+            return replayed
+        report = BuildReport()
         remove_leftovers(root, config)
         summariser = summariser_for(root, config)
         store = digest_inbox(root, config, report, summariser, progress, executor)

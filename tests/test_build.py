@@ -17,7 +17,8 @@ import pytest
 from generator.config import load_config
 from generator.content import parse_article_file
 from generator.errors import LockedError
-from generator.pipeline import build, project_lock
+from generator.pipeline import build
+from generator.report import project_lock
 
 from .conftest import make_project
 
@@ -240,7 +241,7 @@ def test_edit_survives_a_new_pipeline_version_and_a_deleted_raw_file(
     article = next((project / "content" / "articles").rglob("*.md"))
     edited = article.read_text().replace("summary: ", "summary: Hand-written summary. ", 1)
     article.write_text(edited)
-    monkeypatch.setattr("generator.content.PIPELINE_VERSION", "999")
+    monkeypatch.setattr("generator.versions.PIPELINE_VERSION", "999")
     build(project, config)
     assert article.read_text() == edited
     # Unedited articles were refreshed by the new version; the edited one was not.
