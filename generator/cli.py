@@ -122,28 +122,29 @@ def cli() -> None:
 def _run_build(project: Path, config: SiteConfig, show_progress: bool) -> BuildReport:
     started = time.perf_counter()
     with project_lock(project):
+        # Checked before the stages are imported: a build with nothing to do needs none of them.
         replayed = up_to_date_report(project, config, started)
-    if replayed is not None:
-        return replayed
-    from generator.pipeline import build
+        if replayed is not None:
+            return replayed
+        from generator.pipeline import build_changed
 
-    if not show_progress:
-        return build(project, config)
-    bars: dict[str, Any] = {}
+        if not show_progress:
+            return build_changed(project, config, started)
+        bars: dict[str, Any] = {}
 
-    def progress(stage: str, done: int, total: int) -> None:
-        if total < 50:
-            return
-        bar = bars.get(stage)
-        if bar is None:
-            bar = click.progressbar(length=total, label=f"{stage:>10}", file=sys.stderr)
-            bar.__enter__()
-            bars[stage] = bar
-        bar.update(1)
-        if done == total:
-            bar.__exit__(None, None, None)
+        def progress(stage: str, done: int, total: int) -> None:
+            if total < 50:
+                return
+            bar = bars.get(stage)
+            if bar is None:
+                bar = click.progressbar(length=total, label=f"{stage:>10}", file=sys.stderr)
+                bar.__enter__()
+                bars[stage] = bar
+            bar.update(1)
+            if done == total:
+                bar.__exit__(None, None, None)
 
-    return build(project, config, progress)
+        return build_changed(project, config, started, progress)
 
 
 @cli.command("build")
@@ -174,7 +175,7 @@ def build_command(
     if verbose:
         for stage, seconds in report.stage_seconds.items():
             log.debug(f"{stage:>16}: {seconds:.2f} s")
-        # ru_maxrss is in KiB on Linux; children are the worker processes and Pagefind.
+        # ru_maxrss is in KiB on Linux; children are the worker processes.
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         log.debug(f"     peak memory: this process {own:.0f} MiB, largest child process {child:.0f} MiB")

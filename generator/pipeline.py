@@ -441,36 +441,50 @@ def build(
     `generator.executor`); by default a local process pool.
     """
     started = time.perf_counter()
-    state = root / STATE_DIR
     with project_lock(root):
         replayed = up_to_date_report(root, config, started)
         if replayed is not None:
             return replayed
-        report = BuildReport()
-        remove_leftovers(root, config)
-        summariser = summariser_for(root, config)
-        store = digest_inbox(root, config, report, summariser, progress, executor)
-        with _timed(report, "load"):
-            articles = load_articles(store, config, report.diagnostics)
-        with _timed(report, "group"):
-            event_cache = load_cache(state / EVENT_CACHE)
-            events = group_events(articles, store, config, summariser, cache=event_cache)
-            save_cache(state / EVENT_CACHE, event_cache)
-        if isinstance(summariser, LLMSummariser):
-            summariser.save()
-        for message in summariser.warnings:
-            report.diagnostics.warn(message)
-        articles = [a for e in events for a in e.articles]
-        build_site(root, config, articles, events, report)
-        with _timed(report, "remember articles"):
-            remember_articles(root, config, store.known, stale=store.read_from_disk > 0)
-        report.articles = len(articles)
-        report.events = len(events)
-        # Taken after the build, which writes into the articles directory itself.
-        record_last_build(state, LastBuild(
-            signature=input_signature(root, config), articles=report.articles, events=report.events,
-            pages=report.pages, warnings=tuple(report.diagnostics.warnings),
-            errors=tuple(report.diagnostics.errors),
-        ))  # fmt: skip
+        return build_changed(root, config, started, progress, executor)
+
+
+def build_changed(
+    root: Path,
+    config: SiteConfig,
+    started: float,
+    progress: ProgressCallback = _no_progress,
+    executor: Executor | None = None,
+) -> BuildReport:
+    """The stages of `build`, for a caller that holds the project lock and has found that the
+    inputs changed since the last build (`up_to_date_report` returned None). `started` is when
+    the build began, for its duration.
+    """
+    state = root / STATE_DIR
+    report = BuildReport()
+    remove_leftovers(root, config)
+    summariser = summariser_for(root, config)
+    store = digest_inbox(root, config, report, summariser, progress, executor)
+    with _timed(report, "load"):
+        articles = load_articles(store, config, report.diagnostics)
+    with _timed(report, "group"):
+        event_cache = load_cache(state / EVENT_CACHE)
+        events = group_events(articles, store, config, summariser, cache=event_cache)
+        save_cache(state / EVENT_CACHE, event_cache)
+    if isinstance(summariser, LLMSummariser):
+        summariser.save()
+    for message in summariser.warnings:
+        report.diagnostics.warn(message)
+    articles = [a for e in events for a in e.articles]
+    build_site(root, config, articles, events, report)
+    with _timed(report, "remember articles"):
+        remember_articles(root, config, store.known, stale=store.read_from_disk > 0)
+    report.articles = len(articles)
+    report.events = len(events)
+    # Taken after the build, which writes into the articles directory itself.
+    record_last_build(state, LastBuild(
+        signature=input_signature(root, config), articles=report.articles, events=report.events,
+        pages=report.pages, warnings=tuple(report.diagnostics.warnings),
+        errors=tuple(report.diagnostics.errors),
+    ))  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
