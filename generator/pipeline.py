@@ -393,6 +393,8 @@ def build_site(
             events=events,
         )
         search_weights = load_cache(root / STATE_DIR / SEARCH_CACHE)
+        # Keyed by a hash of each article's text: the same keys mean the same cache.
+        cached_texts = set(search_weights)
         with _timed(report, "render"):
             rendered = render_site(
                 content, config, theme_dirs(root, config), staging, previous=previous,
@@ -405,7 +407,8 @@ def build_site(
             manifest.unlink(missing_ok=True)
             publish(staging, output)
             write_manifest(manifest, rendered.fingerprints)
-        save_cache(root / STATE_DIR / SEARCH_CACHE, search_weights)
+        if set(search_weights) != cached_texts:
+            save_cache(root / STATE_DIR / SEARCH_CACHE, search_weights)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
