@@ -135,27 +135,32 @@ def cosine(a: Vector, b: Vector) -> float:
 
 
 PASSAGE_WORDS = 8
-_PASSAGE_MULTIPLIER = 0x100000001B3
+_NGRAM_MULTIPLIER = 0x100000001B3
 _WORD = re.compile(r"\w+")
 
 
-def passage_hashes(text: str) -> np.ndarray:
-    """Hashes of a text's distinct word 8-grams, sorted: two reports quoting one passage share several.
+def word_ngram_hashes(text: str, size: int) -> np.ndarray:
+    """Hashes of a text's distinct word `size`-grams (lowercased), sorted.
 
-    Each 8-gram's hash is a polynomial of its words' hashes in 64-bit arithmetic, computed for
+    Each n-gram's hash is a polynomial of its words' hashes in 64-bit arithmetic, computed for
     all windows at once (building a tuple per window was most of the grouping's time).
     """
     import numpy as np
 
-    multiplier = np.uint64(_PASSAGE_MULTIPLIER)
+    multiplier = np.uint64(_NGRAM_MULTIPLIER)
     words = np.fromiter(map(hash, _WORD.findall(text.lower())), dtype=np.int64).view(np.uint64)
-    count = len(words) - PASSAGE_WORDS + 1
+    count = len(words) - size + 1
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
     combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(PASSAGE_WORDS):
+    for offset in range(size):
         combined = combined * multiplier + words[offset : offset + count]
     return np.unique(combined.view(np.int64))
+
+
+def passage_hashes(text: str) -> np.ndarray:
+    """Hashes of a text's word 8-grams: two reports quoting one passage share several."""
+    return word_ngram_hashes(text, PASSAGE_WORDS)
 
 
 def candidate_pairs(
@@ -456,9 +461,7 @@ COPY_CONTAINMENT = 0.7
 
 def shingles(text: str) -> set[int]:
     """Hashes of the word 5-grams of a text, lowercased."""
-    tokens = re.findall(r"\w+", text.lower())
-    count = max(0, len(tokens) - SHINGLE_WORDS + 1)
-    return {hash(tuple(tokens[i : i + SHINGLE_WORDS])) for i in range(count)}
+    return set(word_ngram_hashes(text, SHINGLE_WORDS).tolist())
 
 
 def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:
