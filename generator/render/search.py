@@ -145,8 +145,9 @@ def term_weights(article: Article) -> TermWeights:
 
 
 def document_ids(paths: Iterable[str]) -> dict[str, str]:
-    """A short id per article path, from a hash of the path; a collision (about one chance in ten
-    million at 100,000 articles) is settled in path order, so the ids depend only on the set."""
+    """A short id per article path, from a hash of the path (40 bits); a collision (about one chance
+    in two hundred somewhere among 100,000 articles) is settled in path order, so the ids depend
+    only on the set of paths."""
     ids: dict[str, str] = {}
     taken: set[str] = set()
     for path in sorted(paths):
@@ -209,7 +210,8 @@ def document_json(document: SearchDocument) -> str:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """Every file of the index except the documents, as {site path: JSON text} made on demand."""
+    """Every file of the index except the documents: `meta.json`'s text, and the contents of
+    each term shard and completion bucket by site path (serialised when the file is made)."""
 
     meta: str
     shards: dict[str, dict[str, list[str | int]]]
