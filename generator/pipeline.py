@@ -1,21 +1,16 @@
 """The build: ingest → clean → summarise → write → load → group → render, and the file system around it.
 
 The digest half (`digest_inbox`) turns the inbox into `content/articles/`; the site half
-(`build_site`) turns those Markdown files into `site/`. The site is rendered into a temporary
-directory beside `site/` and swapped in only when complete, so a failed or killed build leaves the
-previous site as it was.
+(`build_site`) turns those Markdown files into `site/`. The site is rendered into a folder beside
+`site/` and swapped in only when complete (`generator.publish`), so a failed or killed build leaves
+the previous site as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import os
 import pickle
 import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
@@ -24,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from generator import __version__, versions
+from generator import __version__, publish, versions
 from generator.clean import CleaningContext, Evidence, build_context, clean_document, context_from_evidence
 from generator.config import SiteConfig
 from generator.content import ArticleStore, KnownFile, article_from_file
@@ -32,7 +27,7 @@ from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
 from generator.freshness import LastBuild, input_signature, record_last_build
-from generator.fsutil import atomic_write_bytes, link_tree
+from generator.fsutil import atomic_write_bytes
 from generator.inbox_cache import CachedFile, read_inbox_incrementally
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
@@ -317,87 +312,36 @@ def theme_dirs(root: Path, config: SiteConfig) -> list[Path]:
     return ordered
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return bool(result == 0)
-
-
-def discard_in_background(folder: Path) -> None:
-    """Delete a retired site without making the build wait for it (tens of thousands of unlinks).
-
-    The folder is named like a leftover, so if the deletion is interrupted the next build's
-    `remove_leftovers` finishes it.
-    """
-    rm = shutil.which("rm")
-    if rm is None:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    try:
-        subprocess.Popen(
-            [rm, "-rf", "--", str(folder)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def publish(staging: Path, output: Path) -> None:
-    """Put a complete staged site in place of `output`, atomically where the OS allows."""
-    if output.is_dir() and not output.is_symlink():
-        retired = output.with_name(f".{output.name}-old-{os.getpid()}")
-        if _exchange(staging, output):
-            os.replace(staging, retired)
-        else:
-            os.replace(output, retired)
-            os.replace(staging, output)
-        discard_in_background(retired)
-        return
-    if output.exists() or output.is_symlink():
-        raise BuildError(f"{output.name}: exists and is not a directory; remove it or set paths.output")
-    os.replace(staging, output)
-
-
 def build_site(
     root: Path, config: SiteConfig, articles: list[Article], events: tuple[Event, ...], report: BuildReport
 ) -> None:
-    """Render the site into a staging directory beside the output and swap it in when complete.
+    """Render the site into a folder beside the output and swap it in when complete.
 
-    The staging directory starts as hard links to the current site, so only what changed is
-    made again (see `generator.render.incremental`); the render manifest is removed before the
-    swap and written after it, so a build killed in between renders everything next time.
+    The folder is the spare copy of the site kept from the last swap, brought up to date, so
+    only what changed is made again and the swap is one rename (see `generator.publish` and
+    `generator.render.incremental`). The render manifest is removed before the swap and written
+    after it, so a build killed in between renders everything next time.
     """
     output = root / config.paths.output
     output.parent.mkdir(parents=True, exist_ok=True)
-    manifest = root / STATE_DIR / RENDER_MANIFEST
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise BuildError(f"{output.name}: exists and is not a directory; remove it or set paths.output")
+    state = root / STATE_DIR
+    manifest = state / RENDER_MANIFEST
+    with _timed(report, "render: prepare folder"):
+        work, _how = publish.workspace(output, state, manifest)
     try:
-        previous: dict[str, str] = {}
-        if output.is_dir() and not output.is_symlink():
-            with _timed(report, "render: link previous site"):
-                link_tree(output, staging)
-            previous = read_manifest(manifest)
+        previous = read_manifest(manifest) if output.is_dir() else {}
         content = SiteContent(
             articles=tuple(sorted(articles, key=lambda a: (a.date, a.path), reverse=True)),
             events=events,
         )
-        search_weights = load_cache(root / STATE_DIR / SEARCH_CACHE)
+        search_weights = load_cache(state / SEARCH_CACHE)
         # Keyed by a hash of each article's text: the same keys mean the same cache.
         cached_texts = set(search_weights)
         with _timed(report, "render"):
             rendered = render_site(
-                content, config, theme_dirs(root, config), staging, previous=previous,
+                content, config, theme_dirs(root, config), work, previous=previous,
                 workers=config.process_count, timings=report.stage_seconds,
                 search_weights=search_weights,
             )  # fmt: skip
@@ -405,12 +349,14 @@ def build_site(
         report.files_written = len(rendered.written)
         with _timed(report, "publish"):
             manifest.unlink(missing_ok=True)
-            publish(staging, output)
+            publish.put_in_place(work, output)
             write_manifest(manifest, rendered.fingerprints)
+            publish.record_spare(state, manifest, output, rendered.written, rendered.removed)
         if set(search_weights) != cached_texts:
-            save_cache(root / STATE_DIR / SEARCH_CACHE, search_weights)
+            save_cache(state / SEARCH_CACHE, search_weights)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if work.name.startswith(f".{output.name}-new-"):
+            shutil.rmtree(work, ignore_errors=True)
         raise
 
 

@@ -195,3 +195,62 @@ def test_a_removed_article_leaves_no_file_or_empty_folder_behind(tmp_path: Path)
     assert on_disk == list(second.files)
     assert not [p for p in tmp_path.rglob("*") if p.is_dir() and not any(p.iterdir())]
     assert set(first.files) - set(second.files) >= {f"{urls.article_path(dropped)}index.html"}
+
+
+def test_the_site_and_its_spare_take_turns_and_each_build_equals_a_full_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    config = load_config(project)
+    site, spare = project / "site", project / ".site-spare"
+    articles = project / "content" / "articles"
+    build(project, config)
+    assert contents(spare) == contents(site)  # the first build leaves a spare for the next one
+    for raw in (project / "content" / "inbox").iterdir():
+        raw.unlink()  # the articles stay; removing one then removes it from the site
+    build(project, config)
+    sites = [contents(site)]
+    folders = [site.stat().st_ino]
+    assert contents(spare) == sites[0]
+
+    def edit() -> None:
+        article = sorted(articles.rglob("*.md"))[1]
+        article.write_text(article.read_text() + "\nA paragraph added by hand.\n")
+
+    def remove() -> None:
+        sorted(articles.rglob("*.md"))[0].unlink()
+
+    for change in (edit, remove, edit):
+        change()
+        assert not build(project, config).up_to_date
+        sites.append(contents(site))
+        folders.append(site.stat().st_ino)
+        # The retired site is kept whole as the spare, and the new one is what a full build makes.
+        assert contents(spare) == sites[-2]
+        fresh = make_project(tmp_path / f"fresh-{len(sites)}", with_inbox=False)
+        for source in articles.rglob("*.md"):
+            target = fresh / "content" / "articles" / source.relative_to(articles)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+        build(fresh, config)
+        assert contents(fresh / "site") == sites[-1]
+    assert len({len(s) for s in sites}) > 1 and len({str(s) for s in sites}) == len(sites)
+    # Two folders take turns: the spare is brought up to date, not copied again.
+    assert folders[0] == folders[2] and folders[1] == folders[3] and folders[0] != folders[1]
+
+
+def test_a_spare_the_build_cannot_vouch_for_is_made_again(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    config = load_config(project)
+    build(project, config)
+    article = sorted((project / "content" / "articles").rglob("*.md"))[0]
+    article.write_text(article.read_text() + "\nA first hand edit.\n")
+    build(project, config)
+    # As if a build had died after touching the spare: the spare is wrong, the record gone.
+    spare = project / ".site-spare"
+    (spare / "index.html").write_text("stale")
+    (spare / "junk.html").write_text("junk")
+    (project / ".broadsheet" / "spare.json").unlink()
+    article.write_text(article.read_text() + "\nA second hand edit.\n")
+    build(project, config)
+    site = contents(project / "site")
+    assert b"A second hand edit." in b"".join(site.values())
+    assert site["index.html"] != b"stale" and "junk.html" not in site

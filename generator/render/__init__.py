@@ -1,6 +1,7 @@
 """Render: the static site from the articles and events — pages, feeds, sitemap, search index.
 
-Everything is written into an empty staging folder that the pipeline swaps in when complete.
+Everything is written into a folder that holds the previous site (or nothing) and that the
+pipeline swaps in when complete.
 Output depends only on the content and settings (no clock, stable order), so the same input
 gives byte-identical files.
 """
@@ -35,13 +36,15 @@ class RenderReport:
     """What the site is made of, and what this render did.
 
     `files` is every file of the site, site-relative and sorted; `written` lists the outputs made
-    again whose bytes changed (the rest were kept from the previous build).
+    again whose bytes changed (the rest were kept from the previous build), and `removed` the
+    files of the previous site that the new one no longer has.
     """
 
     pages: int
     files: tuple[str, ...]
     fingerprints: dict[str, str] = field(default_factory=dict)
     written: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 def static_outputs(theme_dirs: Sequence[Path], theme_key: str) -> list[Output]:
@@ -215,7 +218,8 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
                 search_weights: dict[str, TermWeights] | None = None) -> RenderReport:  # fmt: skip
     """Bring `out_dir` to the site for `content`: make what changed since `previous`, drop the rest.
 
-    `out_dir` is empty or a linked copy of the site that `previous` describes. `search=False`
+    `out_dir` is empty or a linked copy of the site that `previous` describes; a changed file
+    replaces its name there, never writes into the linked file. `search=False`
     leaves out the search index; `search_weights` is the term-weight cache it reads and
     refreshes (a fresh one when not given). Seconds per part (plan, pages, feeds, sitemap,
     search index) are added to `timings` when given.
@@ -239,10 +243,10 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
         written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous or {}, workers))
         timings[label] = time.perf_counter() - started
     keep = {o.path for o in outputs}
-    remove_stale(out_dir, keep, previous or {})
+    removed = remove_stale(out_dir, keep, previous or {})
     return RenderReport(pages=page_count, files=tuple(sorted(keep)),
                         fingerprints={o.path: o.fingerprint for o in outputs},
-                        written=tuple(written))  # fmt: skip
+                        written=tuple(written), removed=tuple(removed))  # fmt: skip
 
 
 __all__ = ["RenderReport", "render_site"]

@@ -196,8 +196,8 @@ def make_outputs(
     return tuple(path for path in made if path is not None)
 
 
-def remove_stale(out_dir: Path, keep: set[str], previous: Iterable[str] = ()) -> int:
-    """Delete files (and then empty folders) that the new site no longer has; returns the count.
+def remove_stale(out_dir: Path, keep: set[str], previous: Iterable[str] = ()) -> list[str]:
+    """Delete files (and then empty folders) that the new site no longer has; returns them.
 
     `previous` lists the files of the site that `out_dir` is a linked copy of (the previous
     manifest): only those not kept are looked at, which spares a walk over every file of a large
@@ -206,14 +206,14 @@ def remove_stale(out_dir: Path, keep: set[str], previous: Iterable[str] = ()) ->
     listed = set(previous)
     if not listed:
         return _remove_unlisted(out_dir, keep)
-    removed = 0
+    removed = []
     folders: set[str] = set()
     for relative in sorted(listed - keep):
         try:
             (out_dir / relative).unlink()
         except FileNotFoundError:
             continue
-        removed += 1
+        removed.append(relative)
         folders.update(str(parent) for parent in Path(relative).parents if str(parent) != ".")
     # Deepest first, so a folder emptied by removing its last subfolder goes too.
     for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
@@ -222,8 +222,8 @@ def remove_stale(out_dir: Path, keep: set[str], previous: Iterable[str] = ()) ->
     return removed
 
 
-def _remove_unlisted(out_dir: Path, keep: set[str]) -> int:
-    removed = 0
+def _remove_unlisted(out_dir: Path, keep: set[str]) -> list[str]:
+    removed = []
     for directory, folders, files in os.walk(out_dir, topdown=False):
         relative_dir = Path(directory).relative_to(out_dir).as_posix()
         prefix = "" if relative_dir == "." else relative_dir + "/"
@@ -231,9 +231,9 @@ def _remove_unlisted(out_dir: Path, keep: set[str]) -> int:
             relative = prefix + name
             if relative not in keep:
                 os.unlink(os.path.join(directory, name))
-                removed += 1
+                removed.append(relative)
         for name in folders:
             path = os.path.join(directory, name)
             if not os.listdir(path):
                 os.rmdir(path)
-    return removed
+    return sorted(removed)
