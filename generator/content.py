@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, tzinfo
+from functools import cached_property
 from pathlib import Path
 from time import time_ns
 from typing import Any, Literal
@@ -141,7 +142,8 @@ class ArticleFile:
     metadata: dict[str, Any]
     body: str
 
-    @property
+    # Cached: a build asks several times per file, and the parsed-file cache keeps the answer.
+    @cached_property
     def edited(self) -> bool:
         """Whether a person changed (or wrote) the file since Broadsheet last wrote it."""
         stored = self.metadata.get("output_hash")

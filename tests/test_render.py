@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -287,6 +288,33 @@ def test_sitemap_and_robots_use_absolute_urls(site: Path) -> None:
     assert all(site_file(site, loc).is_file() for loc in locs)
     assert not any(loc.endswith("404.html") for loc in locs)
     assert f"Sitemap: {BASE_URL}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_sitemap_too_long_for_one_file_is_split_into_parts_under_an_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = tmp_path / "whole"
+    render_site(make_content(), make_config(), [THEME], whole, search=False)
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    every = [loc.text for loc in ET.parse(whole / "sitemap.xml").getroot().iter(namespace + "loc")]
+    limit = 4
+    assert len(every) > 2 * limit
+    # The package exports the function `sitemap`, which hides the module of the same name.
+    monkeypatch.setattr(importlib.import_module("generator.render.sitemap"), "MAX_URLS", limit)
+    split = tmp_path / "split"
+    render_site(make_content(), make_config(), [THEME], split, search=False)
+    index = ET.parse(split / "sitemap.xml").getroot()
+    assert index.tag == namespace + "sitemapindex"
+    listed: list[str | None] = []
+    parts = [loc.text or "" for loc in index.iter(namespace + "loc")]
+    assert len(parts) >= 2
+    for part in parts:
+        urls_in_part = [
+            loc.text for loc in ET.parse(site_file(split, part)).getroot().iter(namespace + "loc")
+        ]
+        assert 0 < len(urls_in_part) <= limit
+        listed.extend(urls_in_part)
+    assert sorted(listed, key=str) == sorted(every, key=str)
 
 
 def test_every_article_is_indexed_for_search_and_nothing_else(site: Path) -> None:

@@ -28,7 +28,7 @@ from generator.render.incremental import (
 )
 from generator.render.pages import build_index, format_date, make_environment, render_page, site_pages
 from generator.render.search import SearchDocument, TermWeights, plain_text, search_outputs
-from generator.render.sitemap import robots, sitemap
+from generator.render.sitemap import robots, sitemap, sitemap_index, split_pages
 
 
 @dataclass(frozen=True)
@@ -167,12 +167,16 @@ def site_outputs(
             "feeds",
         )
     )
-    page_paths = [p.path for p in pages]
-    outputs.append(
-        Output(
-            "sitemap.xml", prints.of("sitemap", page_paths), partial(sitemap, page_paths, config), "sitemap"
+    parts = split_pages(p.path for p in pages)
+    for name, listed in parts.items():
+        outputs.append(
+            Output(name, prints.of("sitemap", listed), partial(sitemap, listed, config), "sitemap")
         )
-    )
+    if len(parts) > 1:
+        outputs.append(
+            Output("sitemap.xml", prints.of("sitemap-index", list(parts)),
+                   partial(sitemap_index, list(parts), config), "sitemap")
+        )  # fmt: skip
     outputs.append(Output("robots.txt", theme_key, partial(robots, config), "sitemap"))
     outputs.append(Output(".nojekyll", "", lambda: "", "static"))
     if search_weights is not None:
