@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-PROTECTED = ("site", "content/articles", ".broadsheet")
+# The live site, its spare copy kept for the next swap, the articles and the build state.
+PROTECTED = ("site", ".site-spare/", "content/articles", ".broadsheet")
 # (project, {file: what it tests}, the build's result, the project's files before the build)
 Hostile = tuple[Path, dict[str, str], subprocess.CompletedProcess[str], dict[str, int]]
 
