@@ -59,6 +59,8 @@ class SiteConfig:
     summary_sentences: int = 3
     feed_items: int = 50
     home_events: int = 20
+    # A person or topic gets its own page once this many articles name it.
+    name_page_min_articles: int = 2
     event_window_days: int = 10
     # Processes for the per-article stages and rendering; 0 means one per CPU core.
     workers: int = 0
@@ -96,6 +98,7 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
     "summary_sentences": (1, 10),
     "feed_items": (1, 100_000),
     "home_events": (1, 1000),
+    "name_page_min_articles": (1, 1_000_000),
     "event_window_days": (0, 3650),
     "workers": (0, 1024),
 }

@@ -162,7 +162,9 @@ class ArticleFile:
 def parse_article_file(text: str, relpath: str) -> ArticleFile:
     """Split a Markdown file into front matter and body; InputError when the YAML is unusable."""
     metadata, body = split_front_matter(text, relpath)
-    return ArticleFile(relpath=relpath, metadata=metadata, body=body)
+    # Stripped once here: every reader strips it, and the Article then shares this string
+    # (the parsed-file cache holds both).
+    return ArticleFile(relpath=relpath, metadata=metadata, body=body.strip())
 
 
 def _text_field(metadata: Mapping[str, Any], key: str, relpath: str) -> str | None:
@@ -251,6 +253,19 @@ def article_from_file(file: ArticleFile, zone: tzinfo) -> Article:
         edited=file.edited,
         file=file.relpath,
     )
+
+
+def article_of(file: ArticleFile, zone: tzinfo) -> Article:
+    """`article_from_file`, remembered on the file: the parsed-file cache then keeps the Article
+    too, and an unchanged file is not validated again on the next build."""
+    key = str(zone)
+    memo = file.__dict__.get("_article")
+    if memo is not None and memo[0] == key:
+        return memo[1]  # type: ignore[no-any-return]
+    article = article_from_file(file, zone)
+    # A frozen dataclass: the memo goes into the instance dict, around the frozen __setattr__.
+    file.__dict__["_article"] = (key, article)
+    return article
 
 
 # (size, mtime in ns, the parsed file) by path; see `ArticleStore.scan`.

@@ -22,7 +22,7 @@ from typing import Any
 from generator import __version__, publish, versions
 from generator.clean import CleaningContext, Evidence, build_context, clean_document, context_from_evidence
 from generator.config import SiteConfig
-from generator.content import ArticleStore, KnownFile, article_from_file
+from generator.content import ArticleStore, KnownFile, article_of
 from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
@@ -186,7 +186,7 @@ def load_articles(store: ArticleStore, config: SiteConfig, diagnostics: Diagnost
     taken: dict[str, str] = {}
     for relpath, file in store.files.items():
         try:
-            article = article_from_file(file, config.zone)
+            article = article_of(file, config.zone)
         except InputError as error:
             diagnostics.error(f"{config.paths.articles}/{error}")
             continue

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from markdown_it import MarkdownIt
@@ -12,6 +14,7 @@ from generator.content import (
     INCOMING_SUFFIX,
     ArticleStore,
     article_from_file,
+    article_of,
     body_markdown,
     parse_article_file,
 )
@@ -175,3 +178,15 @@ def test_numbered_slugs_of_long_titles_read_back_as_written(tmp_path: Path) -> N
     store.scan()
     slugs = {article_from_file(store.files[p], UTC).slug for p in paths}
     assert len(slugs) == 3 and all(len(s) <= 80 for s in slugs)
+
+
+def test_an_article_remembered_on_its_parsed_file_is_the_same_and_follows_the_time_zone() -> None:
+    text = "---\ntitle: Late session\ndate: 2025-03-01 23:30\n---\nThe vote ran late.\n"
+    file = parse_article_file(text, "2025/03/late-session.md")
+    utc = article_of(file, UTC)
+    assert utc == article_from_file(file, UTC) and article_of(file, UTC) is utc
+    # The memo travels with the parsed-file cache, and another zone is not served from it.
+    cached = pickle.loads(pickle.dumps(file))
+    assert article_of(cached, UTC) == utc
+    tokyo = article_of(cached, ZoneInfo("Asia/Tokyo"))
+    assert tokyo == article_from_file(file, ZoneInfo("Asia/Tokyo")) and tokyo.date != utc.date

@@ -6,7 +6,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from generator.pipeline import ARTICLE_CACHE, build, load_cache
 from generator.render import render_site, urls
 
 from .conftest import SEEDS, make_project
-from .test_render import THEME, make_config, make_content
+from .test_render import THEME, _article, make_config, make_content
 
 
 def stamps(site: Path) -> dict[str, tuple[int, int]]:
@@ -254,3 +254,16 @@ def test_a_spare_the_build_cannot_vouch_for_is_made_again(tmp_path: Path) -> Non
     site = contents(project / "site")
     assert b"A second hand edit." in b"".join(site.values())
     assert site["index.html"] != b"stale" and "junk.html" not in site
+
+
+def test_a_second_article_naming_a_person_links_the_first_one_to_their_new_page(tmp_path: Path) -> None:
+    day = datetime(2025, 6, 2, 9, tzinfo=UTC)
+    first_report = _article("2025/06/dam.md", "Dam opens", day, people=("Ada Quill",))
+    alone = render_site(SiteContent((first_report,), ()), make_config(), [THEME], tmp_path, search=False)
+    page = tmp_path / "articles/2025/06/dam/index.html"
+    assert "people/ada-quill/" not in page.read_text() and not (tmp_path / "people/ada-quill").exists()
+    second_report = _article("2025/06/flood.md", "Flood warning", day, people=("Ada Quill",))
+    both = SiteContent((second_report, first_report), ())
+    render_site(both, make_config(), [THEME], tmp_path, search=False, previous=alone.fingerprints)
+    assert "people/ada-quill/" in page.read_text()
+    assert (tmp_path / "people/ada-quill/index.html").is_file()

@@ -125,7 +125,8 @@ def all_files(site: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, RenderReport]:
     out = tmp_path_factory.mktemp("site")
-    report = render_site(make_content(), make_config(), [THEME], out)
+    # Every name gets a page here, so that the pages of names are all checked.
+    report = render_site(make_content(), make_config(name_page_min_articles=1), [THEME], out)
     return out, report
 
 
@@ -365,7 +366,7 @@ def test_an_empty_site_still_renders(tmp_path: Path) -> None:
 
 
 def test_two_renders_are_byte_identical_including_the_search_index(site: Path, tmp_path: Path) -> None:
-    render_site(make_content(), make_config(), [THEME], tmp_path)
+    render_site(make_content(), make_config(name_page_min_articles=1), [THEME], tmp_path)
     first, second = all_files(site), all_files(tmp_path)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
@@ -383,6 +384,23 @@ def test_spellings_that_share_a_slug_share_one_page_listing_each_article_once(si
     page = parse(site / "tags/geneve/index.html")
     article_links = [a["href"] for t, a in page.tags if t == "a" and "/articles/" in str(a.get("href"))]
     assert article_links == [f"{BASE_PATH}articles/2025/04/talks-open/"]
+
+
+def test_a_name_in_fewer_articles_than_the_setting_has_no_page_and_no_link(tmp_path: Path) -> None:
+    render_site(make_content(), make_config(), [THEME], tmp_path, search=False)
+    # In two articles: a page, listed, and linked from each article. In one: none of these.
+    assert (tmp_path / "people/zoe-nandu/index.html").is_file()
+    assert (tmp_path / "tags/diplomacy/index.html").is_file()
+    assert not (tmp_path / "tags/geneve").exists() and not (tmp_path / "people").joinpath("東京").exists()
+    people_index = (tmp_path / "people/index.html").read_text(encoding="utf-8")
+    assert "zoe-nandu/" in people_index and "東京" not in people_index
+    page = parse(tmp_path / "articles/2025/04/talks-open/index.html")
+    links = {str(a.get("href")) for t, a in page.tags if t == "a"}
+    assert f"{BASE_PATH}tags/diplomacy/" in links and f"{BASE_PATH}people/zoe-nandu/" in links
+    assert not any("/tags/geneve" in link for link in links)
+    assert "Genève" in (tmp_path / "articles/2025/04/talks-open/index.html").read_text(encoding="utf-8")
+    sitemap_text = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert "tags/geneve" not in sitemap_text and "tags/diplomacy/" in sitemap_text
 
 
 def test_naive_dates_are_read_as_site_time(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.config import SiteConfig
-from generator.executor import fork_map
 from generator.model import Article, SiteContent
 from generator.render import urls
 from generator.render.feeds import atom_feed, digest_feed, json_feed, rss_feed
@@ -27,7 +26,7 @@ from generator.render.incremental import (
     remove_stale,
     theme_fingerprint,
 )
-from generator.render.pages import Page, build_index, format_date, make_environment, render_page, site_pages
+from generator.render.pages import build_index, format_date, make_environment, render_page, site_pages
 from generator.render.search import SearchDocument, TermWeights, plain_text, search_outputs
 from generator.render.sitemap import robots, sitemap, sitemap_index, split_pages
 
@@ -99,12 +98,8 @@ def site_outputs(
     outputs = static_outputs(theme_dirs, theme_key)
     pages = site_pages(content, index, config)
 
-    def page_fingerprint(page: Page) -> str:
-        return prints.of("page", page.path, page.template, page.title, page.description, page.values)
-
-    # Hashing every page's variables is most of the plan on a large site: split across cores.
-    page_prints = fork_map(page_fingerprint, pages, workers, min_items=5000)
-    for page, fingerprint in zip(pages, page_prints, strict=True):
+    for page in pages:
+        fingerprint = prints.of("page", page.path, page.template, page.title, page.description, page.values)
         outputs.append(Output(urls.file_for(page.path), fingerprint, partial(render_page, env, page)))
     description = config.description
     for name, make_feed in {"feed.xml": rss_feed, "atom.xml": atom_feed, "feed.json": json_feed}.items():

@@ -121,6 +121,11 @@ def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
             index.person_names.setdefault(urls.person_path(person), person)
         index.by_day[urls.day_path(article.date, config.zone)].append(article)
         index.by_month[urls.month_path(article.date, config.zone)].append(article)
+    # A page that lists one article leads nowhere the article page does not: most names in a
+    # news digest occur once, and their pages were most of a large site.
+    for listed, names in ((index.by_tag, index.tag_names), (index.by_person, index.person_names)):
+        for path in [p for p, found in listed.items() if len(found) < config.name_page_min_articles]:
+            del listed[path], names[path]
     index.digest_days = digest.period_digests(content, config.zone, "day")
     index.digest_weeks = digest.period_digests(content, config.zone, "week")
     return index
@@ -198,14 +203,21 @@ def site_pages(content: SiteContent, index: SiteIndex, config: SiteConfig) -> li
         pages.append(Page(urls.event_path(event.slug), "event.html", event.title,
                           f"{len(event.articles)} reports from {sources}.", {"event": event}))  # fmt: skip
     for article in content.articles:
+        # Which of its names have a page of their own: part of the page's inputs, since another
+        # article naming the same person can give them one.
+        linked_people = tuple(n for n in article.people if urls.person_path(n) in index.by_person)
+        linked_tags = tuple(t for t in article.tags if urls.tag_path(t) in index.by_tag)
         pages.append(Page(urls.article_path(article), "article.html", article.title,
                           article.summary[:300] or article.title,
-                          {"article": article, "event": index.event_of.get(article.path)}))  # fmt: skip
+                          {"article": article, "event": index.event_of.get(article.path),
+                           "linked_people": linked_people, "linked_tags": linked_tags}))  # fmt: skip
     pages.append(Page("sources/", "names.html", "Sources", "Every outlet in the digest.",
                       {"names": _names(index.by_source, index.source_names), "kind": "source"}))  # fmt: skip
-    pages.append(Page("tags/", "names.html", "Topics", "Every topic in the digest.",
+    at_least = config.name_page_min_articles
+    recurring = "" if at_least == 1 else f" in {at_least} or more articles"
+    pages.append(Page("tags/", "names.html", "Topics", f"Every topic of the digest{recurring}.",
                       {"names": _names(index.by_tag, index.tag_names), "kind": "tag"}))  # fmt: skip
-    pages.append(Page("people/", "names.html", "People", "Everyone named in the digest.",
+    pages.append(Page("people/", "names.html", "People", f"Everyone the digest names{recurring}.",
                       {"names": _names(index.by_person, index.person_names), "kind": "person"}))  # fmt: skip
     for path, articles in sorted(index.by_source.items()):
         name = index.source_names[path]
