@@ -13,8 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from generator.summarise.sentences import split_sentences
 from generator.summarise.text import content_terms
@@ -32,22 +31,23 @@ MAX_WORDS = 60
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence that may go into a summary."""
+    """A sentence that may go into a summary, with what selection asks of it every round
+    (length in words, the length of its term vector, whether it opens with a pronoun or
+    connective that needs the sentence before it) worked out once."""
 
     text: str
     document: int
     position: int
     terms: Counter[str]
+    words: int = field(init=False)
+    norm: float = field(init=False)
+    dangling: bool = field(init=False)
 
-    @property
-    def words(self) -> int:
-        """Length in words."""
-        return len(self.text.split())
-
-    @cached_property
-    def norm(self) -> float:
-        """The length of the term vector, computed once (selection compares each sentence often)."""
-        return _norm(self.terms)
+    def __post_init__(self) -> None:
+        # Plain attributes, not cached properties: those take a lock on every read in 3.11.
+        object.__setattr__(self, "words", len(self.text.split()))
+        object.__setattr__(self, "norm", _norm(self.terms))
+        object.__setattr__(self, "dangling", _DANGLING.match(self.text) is not None)
 
 
 def _norm(terms: Counter[str]) -> float:
@@ -60,9 +60,9 @@ def similarity(
     """Cosine similarity of two term bags; pass norms already known to save recomputing them."""
     norm_a = _norm(a) if norm_a is None else norm_a
     norm_b = _norm(b) if norm_b is None else norm_b
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(value * b.get(term, 0) for term, value in a.items())
+    # Only shared terms add to the dot product: the key intersection is made in C. Counts are
+    # integers, so the sum is exact in any order.
+    dot = sum(a[term] * b[term] for term in a.keys() & b.keys())
     return dot / (norm_a * norm_b)
 
 
@@ -120,6 +120,7 @@ def select(
     ]
     chosen: list[Candidate] = []
     chosen_keys: set[tuple[int, int]] = set()
+    chosen_per_document: Counter[int] = Counter()
     # Sentences too close to one already chosen; each is compared with a pick once, when it is made.
     repeats: set[int] = set()
     used_words = 0
@@ -131,16 +132,11 @@ def select(
             key = (candidate.document, candidate.position)
             if key in chosen_keys or index in repeats:
                 continue
-            if (
-                _DANGLING.match(candidate.text)
-                and (candidate.document, candidate.position - 1) not in chosen_keys
-            ):
+            if candidate.dangling and (candidate.document, candidate.position - 1) not in chosen_keys:
                 continue
             if words is not None and used_words and used_words + candidate.words > words * 1.1:
                 continue
-            value = adjusted[index] - per_document_penalty * sum(
-                1 for c in chosen if c.document == candidate.document
-            )
+            value = adjusted[index] - per_document_penalty * chosen_per_document[candidate.document]
             if value > best_score:
                 best_index, best_score = index, value
         if best_index is None:
@@ -148,10 +144,12 @@ def select(
         picked = cands[best_index]
         chosen.append(picked)
         chosen_keys.add((picked.document, picked.position))
+        chosen_per_document[picked.document] += 1
         repeats.update(
             i
             for i in order
-            if similarity(cands[i].terms, picked.terms, cands[i].norm, picked.norm) > redundancy
+            if i not in repeats
+            and similarity(cands[i].terms, picked.terms, cands[i].norm, picked.norm) > redundancy
         )
         used_words += picked.words
         if sentences is not None and len(chosen) >= sentences:

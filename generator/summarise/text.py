@@ -33,11 +33,8 @@ def places() -> frozenset[str]:
 
 def words(text: str) -> list[str]:
     """Lowercased words of a text, possessive 's removed."""
-    found = []
-    for match in _WORD.finditer(text):
-        word = match.group(0).lower().replace("’", "'")
-        found.append(word[:-2] if word.endswith("'s") else word)
-    return found
+    lowered = [word.lower().replace("’", "'") for word in _WORD.findall(text)]
+    return [word[:-2] if word.endswith("'s") else word for word in lowered]
 
 
 _SUFFIXES = ("ational", "ization", "fulness", "ousness", "iveness", "ments", "ment", "ings", "ing", "edly",
