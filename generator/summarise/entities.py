@@ -57,14 +57,18 @@ _MONTHS_AND_DAYS = frozenset(
 )  # fmt: skip
 
 
+_CLOSING_PUNCTUATION = re.compile(r"[,;:!?)\]]$|(?<![A-Z])\.$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_HYPHEN_LOWER = re.compile(r"-[a-z]")
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.)+[A-Z]?\.?")
+
+
 def _tokens(sentence: str) -> list[tuple[str, bool]]:
     """(word without punctuation or possessive, whether punctuation closed it) for each word."""
     found = []
     for raw in sentence.split():
         bare = raw.strip('"“”‘’«»()[]')
-        closed = bool(re.search(r"[,;:!?)\]]$|(?<![A-Z])\.$", bare)) and not re.fullmatch(
-            r"(?:[A-Z]\.)+", bare
-        )
+        closed = bool(_CLOSING_PUNCTUATION.search(bare)) and not _INITIALS.fullmatch(bare)
         word = bare.rstrip(",;:!?.)]")
         if word.endswith(("'s", "’s")):
             word, closed = word[:-2], closed
@@ -78,7 +82,7 @@ def _candidates(sentence: str) -> Iterable[tuple[str, str, str, bool]]:
     index = 0
     while index < len(tokens):
         word, closed = tokens[index]
-        if len(word) < 2 or not _CAPITALISED.match(word) or re.search(r"-[a-z]", word):
+        if len(word) < 2 or not _CAPITALISED.match(word) or _HYPHEN_LOWER.search(word):
             index += 1
             continue
         run, end = [word], index + 1
@@ -134,7 +138,7 @@ def _is_demonym(word: str) -> bool:
 
 def _normalise(name: str) -> str:
     """ "U.S." → "US", "MOSCOW" → "Moscow"."""
-    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", name):
+    if _ABBREVIATION.fullmatch(name):
         return name.replace(".", "")
     if name.isupper() and len(name) > 4 and name.lower() in places():
         return name.title()
@@ -225,6 +229,8 @@ def extract_entities(text: str, limit: int = 10) -> tuple[tuple[str, ...], tuple
 def _merge_short_forms(people: Counter[str], unknown: Counter[str]) -> Counter[str]:
     """Fold "Putin" into "Vladimir Putin" where the text uses both; drop unmatched lone words."""
     full_names = [name for name in people if len(name.split()) >= 2]
+    # (first word, last word) of each full name, split once rather than for every lone word.
+    ends = [(full.split()[0], full.split()[-1], full) for full in full_names]
     merged: Counter[str] = Counter()
     for name, count in people.items():
         if len(name.split()) >= 2:
@@ -233,7 +239,7 @@ def _merge_short_forms(people: Counter[str], unknown: Counter[str]) -> Counter[s
         for name, count in bag.items():
             if len(name.split()) != 1:
                 continue
-            matches = [full for full in full_names if full.split()[-1] == name or full.split()[0] == name]
+            matches = [full for first, last, full in ends if last == name or first == name]
             if matches:
                 merged[max(matches, key=lambda full: people[full])] += count
             elif keep_lone or count >= 2:
