@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from generator.content import (
@@ -17,6 +19,7 @@ from generator.content import (
     article_of,
     body_markdown,
     parse_article_file,
+    rendered_article,
 )
 from generator.errors import InputError
 from generator.model import CleanDocument, Digest, Quote
@@ -190,3 +193,25 @@ def test_an_article_remembered_on_its_parsed_file_is_the_same_and_follows_the_ti
     assert article_of(cached, UTC) == utc
     tokyo = article_of(cached, ZoneInfo("Asia/Tokyo"))
     assert tokyo == article_from_file(file, ZoneInfo("Asia/Tokyo")) and tokyo.date != utc.date
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=_TEXT,
+    summary=_TEXT,
+    tags=st.lists(_TEXT, max_size=4),
+    quotes=st.lists(st.fixed_dictionaries({"text": _TEXT, "speaker": _TEXT}), max_size=3),
+    pipeline=st.integers(min_value=0, max_value=10**6),
+    body=_TEXT,
+)
+def test_an_article_made_without_parsing_equals_the_file_read_back(
+    title: str, summary: str, tags: list[str], quotes: list[dict[str, str]], pipeline: int, body: str
+) -> None:
+    metadata = {"title": title, "slug": "a-slug", "date": "2025-09-02T10:00:00+00:00", "summary": summary,
+                "tags": tags, "quotes": quotes, "pipeline": pipeline}  # fmt: skip
+    text, made = rendered_article(metadata, body, "2025/09/a-slug.md")
+    assert made == parse_article_file(text, "2025/09/a-slug.md")
+    assert not made.edited
