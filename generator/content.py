@@ -304,8 +304,15 @@ class ArticleStore:
     """The parsed-file cache a build passes to `scan` (see there)."""
     read_from_disk: int = 0
     """How many files the build's scan read rather than took from `known`."""
+    written: dict[str, tuple[str, ArticleFile]] = field(default_factory=dict)
+    """Files this store wrote: a hash of the text and the file as made, for `scan(made=...)`."""
 
-    def scan(self, display_prefix: str = "", known: dict[str, KnownFile] | None = None) -> int:
+    def scan(
+        self,
+        display_prefix: str = "",
+        known: dict[str, KnownFile] | None = None,
+        made: Mapping[str, tuple[str, ArticleFile]] | None = None,
+    ) -> int:
         """Read every `*.md` under the root; unreadable files are reported and left untouched.
 
         Returns how many files were read from disk (the others came from `known`).
@@ -315,6 +322,9 @@ class ArticleStore:
         less than `RACY_SECONDS` before the scan that filled `known` began is read anyway, since
         an edit within the file system's timestamp resolution could keep its stamp (Git's
         "racily clean" rule): a hand edit must never be mistaken for the generated file.
+
+        `made` holds files a build just wrote (`ArticleStore.written`): one read back with exactly
+        the text written is taken as made instead of being parsed again.
         """
         self.files.clear()
         self.by_source.clear()
@@ -338,7 +348,12 @@ class ArticleStore:
                     file = cached[2]
                 else:
                     read += 1
-                    file = parse_article_file(path.read_text(encoding="utf-8"), relpath)
+                    text = path.read_text(encoding="utf-8")
+                    written = made.get(relpath) if made else None
+                    if written is not None and written[0] == text_digest(text):
+                        file = written[1]
+                    else:
+                        file = parse_article_file(text, relpath)
                 if known is not None:
                     known[relpath] = (stat.st_size, stat.st_mtime_ns, file)
             except OSError as error:
@@ -398,8 +413,7 @@ class ArticleStore:
             fresh = existing.metadata.get("raw_hash") == doc.content_hash
             if fresh and existing.metadata.get("pipeline") == versions.PIPELINE_VERSION:
                 return "unchanged", existing_rel
-            self._write(existing_rel, text)
-            self.files[existing_rel] = parsed
+            self._write(existing_rel, text, parsed)
             return "updated", existing_rel
         date, _ = article_date(doc)
         relpath = self._free_relpath(date, slugify(doc.title, fallback_prefix="article"), doc.key)
@@ -407,8 +421,7 @@ class ArticleStore:
         text, parsed = rendered_article(
             build_metadata(doc, digest, slug, self.zone), body_markdown(doc.paragraphs), relpath
         )
-        self._write(relpath, text)
-        self.files[relpath] = parsed
+        self._write(relpath, text, parsed)
         self.by_source[doc.key] = relpath
         return "created", relpath
 
@@ -425,15 +438,23 @@ class ArticleStore:
             ordered[key] = event if key == "event" else value
         ordered.setdefault("event", event)
         text, parsed = rendered_article(ordered, file.body, relpath)
-        self._write(relpath, text)
-        self.files[relpath] = parsed
+        self._write(relpath, text, parsed)
         return True
 
-    def _write(self, relpath: str, text: str) -> None:
+    def _write(self, relpath: str, text: str, parsed: ArticleFile | None = None) -> None:
+        """Write one file; with `parsed` (the file as made), it becomes the store's file too."""
         target = self.root / relpath
         if not is_inside(target, self.root):
             raise InputError(relpath, "refusing to write outside the articles directory")
         atomic_write_text(target, text)
+        if parsed is not None:
+            self.files[relpath] = parsed
+            self.written[relpath] = (text_digest(text), parsed)
+
+
+def text_digest(text: str) -> str:
+    """A hash of a file's text, to know it again without keeping it."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _as_str(value: Any) -> str | None:

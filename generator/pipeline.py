@@ -12,7 +12,7 @@ import contextlib
 import pickle
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import partial
@@ -22,7 +22,7 @@ from typing import Any
 from generator import __version__, publish, versions
 from generator.clean import CleaningContext, Evidence, build_context, clean_document, context_from_evidence
 from generator.config import SiteConfig
-from generator.content import ArticleStore, KnownFile, article_of
+from generator.content import ArticleFile, ArticleStore, KnownFile, article_of
 from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
@@ -268,16 +268,23 @@ def save_cache(path: Path, entries: dict[str, Any]) -> None:
     atomic_write_bytes(path, pickle.dumps({"version": stamp, "entries": entries}, protocol=5))
 
 
-def remember_articles(root: Path, config: SiteConfig, known: dict[str, KnownFile], stale: bool) -> None:
+def remember_articles(
+    root: Path,
+    config: SiteConfig,
+    known: dict[str, KnownFile],
+    stale: bool,
+    made: Mapping[str, tuple[str, ArticleFile]] | None = None,
+) -> None:
     """Cache the articles directory as the build leaves it, so the next build reads only what
-    changes after this one (a file written by this build is read back here, once).
+    changes after this one. A file written by this build is read back here, once, and taken as
+    made (`made`, not parsed again) when its text is exactly what the build wrote.
 
     `stale` says the build's own scan read files the cache did not hold: the cache is written
     then even when this scan reads nothing new (the cache was missing, or from another version).
     """
     after = ArticleStore(root / config.paths.articles, config.zone)
     try:
-        if after.scan(known=known) or stale:
+        if after.scan(known=known, made=made) or stale:
             save_cache(root / STATE_DIR / ARTICLE_CACHE, known)
     except OSError:
         pass  # only a cache: the next build reads the files instead
@@ -426,7 +433,7 @@ def build_changed(
     articles = [a for e in events for a in e.articles]
     build_site(root, config, articles, events, report)
     with _timed(report, "remember articles"):
-        remember_articles(root, config, store.known, stale=store.read_from_disk > 0)
+        remember_articles(root, config, store.known, stale=store.read_from_disk > 0, made=store.written)
     report.articles = len(articles)
     report.events = len(events)
     # Taken after the build, which writes into the articles directory itself.
