@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -51,6 +53,7 @@ def link_tree(source: Path, target: Path) -> None:
     for directory, folders, files in os.walk(source):
         relative = os.path.relpath(directory, source)
         destination = target if relative == "." else target / relative
+        destination.mkdir(exist_ok=True)
         for name in folders:
             (destination / name).mkdir(exist_ok=True)
         for name in files:
@@ -61,3 +64,22 @@ def link_tree(source: Path, target: Path) -> None:
                 os.link(origin, destination / name)
             except OSError:
                 shutil.copy2(origin, destination / name)
+
+
+def remove_files(folder: Path, relative_paths: Iterable[str]) -> list[str]:
+    """Delete the listed files under `folder`, then the folders they leave empty; returns the
+    paths that were there to delete."""
+    removed = []
+    parents: set[str] = set()
+    for relative in relative_paths:
+        try:
+            (folder / relative).unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(relative)
+        parents.update(str(parent) for parent in Path(relative).parents if str(parent) != ".")
+    # Deepest first, so a folder emptied by removing its last subfolder goes too.
+    for name in sorted(parents, key=lambda f: f.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: it still holds kept files
+            (folder / name).rmdir()
+    return removed

@@ -336,7 +336,7 @@ def build_site(
     state = root / STATE_DIR
     manifest = state / RENDER_MANIFEST
     with _timed(report, "render: prepare folder"):
-        work, _how = publish.workspace(output, state, manifest)
+        work = publish.workspace(output, state, manifest)
     try:
         previous = read_manifest(manifest) if output.is_dir() else {}
         content = SiteContent(
@@ -362,7 +362,7 @@ def build_site(
         if set(search_weights) != cached_texts:
             save_cache(state / SEARCH_CACHE, search_weights)
     except BaseException:
-        if work.name.startswith(f".{output.name}-new-"):
+        if work != publish.spare_folder(output):  # a first build's folder: nothing to keep
             shutil.rmtree(work, ignore_errors=True)
         raise
 

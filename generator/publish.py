@@ -18,7 +18,6 @@ by hard-linking the whole site (seconds at 10,000 articles, once).
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -34,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.fsutil import atomic_write_text
+from generator.fsutil import atomic_write_text, link_tree, remove_files
 
 SPARE_RECORD = "spare.json"
 RECORD_VERSION = 1
@@ -78,24 +77,22 @@ def take_spare_record(state: Path) -> SpareRecord | None:
     return SpareRecord(str(data.get("manifest")), tuple(map(str, written)), tuple(map(str, removed)))
 
 
-def workspace(output: Path, state: Path, manifest: Path) -> tuple[Path, str]:
-    """A folder that holds exactly the live site's files, to render the next site into.
-
-    Returns the folder and how it was made: "spare" (the spare, caught up with the last
-    build's changes), "linked" (the whole site hard-linked afresh) or "empty" (no site yet).
-    """
+def workspace(output: Path, state: Path, manifest: Path) -> Path:
+    """A folder that holds exactly the live site's files, to render the next site into: the
+    spare, caught up with the last build's changes or else hard-linked afresh, or a new empty
+    folder when there is no site yet."""
     record = take_spare_record(state)
     spare = spare_folder(output)
     if not output.is_dir():
         retire(spare, output)
-        return Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent)), "empty"
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     usable = spare.is_dir() and not spare.is_symlink()
     if record is not None and usable and record.manifest == manifest_digest(manifest):
         catch_up(spare, output, record.written, record.removed)
-        return spare, "spare"
+        return spare
     retire(spare, output)
     link_tree(output, spare)
-    return spare, "linked"
+    return spare
 
 
 def catch_up(spare: Path, live: Path, written: Iterable[str], removed: Iterable[str]) -> None:
@@ -118,24 +115,6 @@ def catch_up(spare: Path, live: Path, written: Iterable[str], removed: Iterable[
     remove_files(spare, removed)
 
 
-def remove_files(folder: Path, removed: Iterable[str]) -> int:
-    """Delete the listed relative files, then the folders that emptied; returns the count."""
-    count = 0
-    folders: set[str] = set()
-    for relative in removed:
-        try:
-            (folder / relative).unlink()
-        except FileNotFoundError:
-            continue
-        count += 1
-        folders.update(str(parent) for parent in Path(relative).parents if str(parent) != ".")
-    # Deepest first, so a folder emptied by removing its last subfolder goes too.
-    for name in sorted(folders, key=lambda f: f.count("/"), reverse=True):
-        with contextlib.suppress(OSError):  # not empty: it still holds kept files
-            (folder / name).rmdir()
-    return count
-
-
 def put_in_place(work: Path, output: Path) -> None:
     """Make the rendered `work` folder the live site in one step; the old site becomes the spare.
 
@@ -145,11 +124,9 @@ def put_in_place(work: Path, output: Path) -> None:
     if not output.is_dir():
         os.replace(work, output)
         return
-    spare = spare_folder(output)
+    # `work` is the spare whenever there is a live site (see `workspace`): after the exchange
+    # it holds the retired site, which is the next spare.
     if _exchange(work, output):
-        if work != spare:
-            retire(spare, output)
-            os.replace(work, spare)
         return
     retire(output, output)
     os.replace(work, output)
@@ -233,32 +210,3 @@ def discard_in_background(folder: Path) -> None:
         )
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def link_tree(source: Path, target: Path) -> None:
-    """Recreate `source`'s folders under `target` and hard-link every file into them.
-
-    GNU `cp -al` does this in one process (twice as fast as a loop here); the loop is the
-    fallback elsewhere, and copies where hard links are impossible (another file system).
-    """
-    cp = shutil.which("cp")
-    if cp and sys.platform.startswith("linux"):
-        result = subprocess.run(
-            [cp, "-al", "--no-target-directory", str(source), str(target)], capture_output=True, check=False
-        )
-        if result.returncode == 0:
-            return
-    for directory, folders, files in os.walk(source):
-        relative = os.path.relpath(directory, source)
-        destination = target if relative == "." else target / relative
-        destination.mkdir(exist_ok=True)
-        for name in folders:
-            (destination / name).mkdir(exist_ok=True)
-        for name in files:
-            origin = os.path.join(directory, name)
-            if os.path.islink(origin):
-                continue
-            try:
-                os.link(origin, destination / name)
-            except OSError:
-                shutil.copy2(origin, destination / name)

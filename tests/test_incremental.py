@@ -35,6 +35,18 @@ def contents(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+def full_build_of_articles(project: Path, target: Path) -> dict[str, bytes]:
+    """The site a first build makes in a new project holding `project`'s articles and no inbox."""
+    fresh = make_project(target, with_inbox=False)
+    articles = project / "content" / "articles"
+    for source in articles.rglob("*.md"):
+        copy = fresh / "content" / "articles" / source.relative_to(articles)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(source.read_bytes())
+    build(fresh, load_config(fresh))
+    return contents(fresh / "site")
+
+
 def test_unchanged_project_is_up_to_date_writes_nothing_and_repeats_its_warnings(project: Path) -> None:
     (project / "content" / "inbox" / "empty.txt").write_text("")
     config = load_config(project)
@@ -102,13 +114,7 @@ def test_incremental_site_equals_a_full_build_of_the_same_content(tmp_path: Path
     article.write_text(article.read_text() + "\nA paragraph added by hand.\n")
     build(project, config)
     incremental = contents(project / "site")
-    fresh = make_project(tmp_path / "b", with_inbox=False)
-    for source in (project / "content" / "articles").rglob("*.md"):
-        target = fresh / "content" / "articles" / source.relative_to(project / "content" / "articles")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
-    build(fresh, config)
-    assert contents(fresh / "site") == incremental
+    assert full_build_of_articles(project, tmp_path / "b") == incremental
 
 
 def test_any_concurrent_futures_executor_runs_the_per_article_stages(tmp_path: Path) -> None:
@@ -225,13 +231,7 @@ def test_the_site_and_its_spare_take_turns_and_each_build_equals_a_full_build(tm
         folders.append(site.stat().st_ino)
         # The retired site is kept whole as the spare, and the new one is what a full build makes.
         assert contents(spare) == sites[-2]
-        fresh = make_project(tmp_path / f"fresh-{len(sites)}", with_inbox=False)
-        for source in articles.rglob("*.md"):
-            target = fresh / "content" / "articles" / source.relative_to(articles)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source.read_bytes())
-        build(fresh, config)
-        assert contents(fresh / "site") == sites[-1]
+        assert full_build_of_articles(project, tmp_path / f"fresh-{len(sites)}") == sites[-1]
     assert len({len(s) for s in sites}) > 1 and len({str(s) for s in sites}) == len(sites)
     # Two folders take turns: the spare is brought up to date, not copied again.
     assert folders[0] == folders[2] and folders[1] == folders[3] and folders[0] != folders[1]

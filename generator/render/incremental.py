@@ -14,7 +14,6 @@ previous site stays intact until the new one is swapped in.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.executor import fork_map
-from generator.fsutil import atomic_write_text
+from generator.fsutil import atomic_write_text, remove_files
 from generator.model import Article, Event
 
 # 2: the manifest lists every file of the site (the search index was outside it before).
@@ -206,20 +205,7 @@ def remove_stale(out_dir: Path, keep: set[str], previous: Iterable[str] = ()) ->
     listed = set(previous)
     if not listed:
         return _remove_unlisted(out_dir, keep)
-    removed = []
-    folders: set[str] = set()
-    for relative in sorted(listed - keep):
-        try:
-            (out_dir / relative).unlink()
-        except FileNotFoundError:
-            continue
-        removed.append(relative)
-        folders.update(str(parent) for parent in Path(relative).parents if str(parent) != ".")
-    # Deepest first, so a folder emptied by removing its last subfolder goes too.
-    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
-        with contextlib.suppress(OSError):  # not empty: it still holds kept files
-            (out_dir / folder).rmdir()
-    return removed
+    return remove_files(out_dir, sorted(listed - keep))
 
 
 def _remove_unlisted(out_dir: Path, keep: set[str]) -> list[str]:
