@@ -140,7 +140,14 @@ _WORD = re.compile(r"\w+")
 
 
 def word_ngram_hashes(text: str, size: int) -> np.ndarray:
-    """Hashes of a text's distinct word `size`-grams (lowercased), sorted.
+    """Hashes of a text's distinct word `size`-grams (lowercased), sorted."""
+    import numpy as np
+
+    return np.unique(_ngram_hash_array(text, size))
+
+
+def _ngram_hash_array(text: str, size: int) -> np.ndarray:
+    """Hashes of a text's word `size`-grams (lowercased), one per window, repeats included.
 
     Each n-gram's hash is a polynomial of its words' hashes in 64-bit arithmetic, computed for
     all windows at once (building a tuple per window was most of the grouping's time).
@@ -155,7 +162,7 @@ def word_ngram_hashes(text: str, size: int) -> np.ndarray:
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(size):
         combined = combined * multiplier + words[offset : offset + count]
-    return np.unique(combined.view(np.int64))
+    return combined.view(np.int64)
 
 
 def passage_hashes(text: str) -> np.ndarray:
@@ -461,21 +468,30 @@ COPY_CONTAINMENT = 0.7
 
 def shingles(text: str) -> set[int]:
     """Hashes of the word 5-grams of a text, lowercased."""
-    return set(word_ngram_hashes(text, SHINGLE_WORDS).tolist())
+    return set(_ngram_hash_array(text, SHINGLE_WORDS).tolist())
 
 
 def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:
-    """(copy, original) paths for articles whose text is mostly an earlier article's (date order)."""
+    """(copy, original) paths for articles whose text is mostly an earlier article's (date order).
+
+    An article is a copy of the earliest original holding at least `COPY_CONTAINMENT` of its
+    shingles. Most articles are not copies, and most of their shingles are in no original at
+    all: one look at the union of the originals' shingles settles them, and only the rest are
+    compared with each original (comparing every pair took seconds for a story of 500 reports).
+    """
     copies: list[tuple[str, str]] = []
     originals: list[tuple[Article, set[int]]] = []
+    seen: set[int] = set()
     for article in sorted(group, key=lambda a: (a.date, a.path)):
         mine = shingles(article.body)
-        match = next(
-            (o for o, theirs in originals if mine and len(mine & theirs) >= COPY_CONTAINMENT * len(mine)),
-            None,
-        )
+        needed = COPY_CONTAINMENT * len(mine)
+        match = None
+        # An original holds no more of this article's shingles than all the originals together.
+        if mine and len(mine & seen) >= needed:
+            match = next((o for o, theirs in originals if len(mine & theirs) >= needed), None)
         if match is None:
             originals.append((article, mine))
+            seen |= mine
         else:
             copies.append((article.path, match.path))
     return tuple(copies)

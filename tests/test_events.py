@@ -9,10 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.events import (
+    COPY_CONTAINMENT,
     PASSAGE_WORDS,
+    SHINGLE_WORDS,
     GroupingSettings,
     candidate_pairs,
     cosine,
+    find_copies,
     pair_cosines,
     shared_passage_pairs,
     tfidf_vectors,
@@ -100,3 +103,34 @@ def test_quoting_pairs_share_two_rare_passages_within_the_window(items: list[tup
         and sum(1 for gram in passages[a] & passages[b] if holders[gram] <= common) >= rules.shared_passages
     }
     assert shared_passage_pairs(articles, rules) == expected
+
+
+def five_grams(body: str) -> set[tuple[str, ...]]:
+    words = body.lower().split()
+    return {tuple(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+# Reports made of shared passages: a copy can hold most of several earlier originals.
+PASSAGES = [" ".join(WORDS[i:] + WORDS[:i]) for i in range(4)]
+reports = st.lists(st.sampled_from(PASSAGES), max_size=3).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(reports, st.integers(0, 48)), min_size=1, max_size=12))
+def test_a_copy_is_matched_to_the_earliest_original_holding_most_of_its_text(
+    items: list[tuple[str, int]],
+) -> None:
+    articles = [article(i, body, hours) for i, (body, hours) in enumerate(items)]
+    expected: list[tuple[str, str]] = []
+    originals: list[Article] = []
+    for candidate in sorted(articles, key=lambda a: (a.date, a.path)):
+        mine = five_grams(candidate.body)
+        match = next(
+            (o for o in originals if mine and len(mine & five_grams(o.body)) >= COPY_CONTAINMENT * len(mine)),
+            None,
+        )
+        if match is None:
+            originals.append(candidate)
+        else:
+            expected.append((candidate.path, match.path))
+    assert find_copies(articles) == tuple(expected)
