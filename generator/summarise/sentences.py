@@ -10,18 +10,22 @@ _ABBREVIATIONS = frozenset(
     "fri sat sun a.m p.m u.s u.k u.n e.u d.c ft mt rev hon pres supt det insp".split()
 )  # fmt: skip
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’»)\]]*)(\s+)(?=[\"“‘«(\[]?[A-Z0-9])")
-_PREVIOUS_TOKEN = re.compile(r"(\S+)$")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
 
 
 def _is_abbreviation(before: str) -> bool:
-    match = _PREVIOUS_TOKEN.search(before)
-    if not match:
+    """Whether the word just before a full stop is an abbreviation or initials.
+
+    `before` is a run of a whitespace-normalised paragraph. Its last word is split off from the
+    end: a regular expression anchored at the end is tried from every position of the run.
+    """
+    if not before or before[-1].isspace():
         return False
-    token = match.group(1).lstrip('"“‘«([').lower()
+    token = before.rsplit(None, 1)[-1].lstrip('"“‘«([').lower()
     if token in _ABBREVIATIONS:
         return True
     # Initials ("J.", "U.S") and single letters are not sentence ends.
-    return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", token))
+    return _INITIALS.fullmatch(token) is not None
 
 
 _ATTRIBUTION_ONLY = re.compile(

@@ -50,7 +50,30 @@ def stem(word: str) -> str:
     return word
 
 
+# Token -> its content term, or "" for a stop word or a short word. The same few thousand tokens
+# make up most text, so each is folded, checked and stemmed once per process (bounded, so an
+# odd corpus cannot grow it without limit).
+_CONTENT_TERM: dict[str, str] = {}
+_CONTENT_TERM_LIMIT = 500_000
+
+
+def _content_term(token: str) -> str:
+    word = token.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return stem(word) if len(word) > 2 and word not in stop_words() else ""
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words: no stop words, no one- or two-letter words."""
-    stops = stop_words()
-    return [stem(w) for w in words(text) if len(w) > 2 and w not in stops]
+    known = _CONTENT_TERM
+    terms = []
+    for token in _WORD.findall(text):
+        term = known.get(token)
+        if term is None:
+            term = _content_term(token)
+            if len(known) < _CONTENT_TERM_LIMIT:
+                known[token] = term
+        if term:
+            terms.append(term)
+    return terms
