@@ -63,16 +63,35 @@ _HYPHEN_LOWER = re.compile(r"-[a-z]")
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.)+[A-Z]?\.?")
 
 
-def _tokens(sentence: str) -> list[tuple[str, bool]]:
-    """(word without punctuation or possessive, whether punctuation closed it) for each word."""
+# Word -> (bare word, closed by punctuation, can open a run of capitalised words), worked out
+# once per process for each distinct word (bounded): the same words make up most text.
+_WORD_SHAPES: dict[str, tuple[str, bool, bool]] = {}
+_WORD_SHAPES_LIMIT = 500_000
+
+
+def _word_shape(raw: str) -> tuple[str, bool, bool]:
+    bare = raw.strip('"“”‘’«»()[]')
+    closed = bool(_CLOSING_PUNCTUATION.search(bare)) and not _INITIALS.fullmatch(bare)
+    word = bare.rstrip(",;:!?.)]")
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    closed = closed or (raw[-1:] in '”’"' and len(raw) > 1)
+    opens = len(word) >= 2 and _CAPITALISED.match(word) is not None and not _HYPHEN_LOWER.search(word)
+    return word, closed, opens
+
+
+def _tokens(sentence: str) -> list[tuple[str, bool, bool]]:
+    """(word without punctuation or possessive, whether punctuation closed it, whether it can
+    open a name) for each word."""
+    known = _WORD_SHAPES
     found = []
     for raw in sentence.split():
-        bare = raw.strip('"“”‘’«»()[]')
-        closed = bool(_CLOSING_PUNCTUATION.search(bare)) and not _INITIALS.fullmatch(bare)
-        word = bare.rstrip(",;:!?.)]")
-        if word.endswith(("'s", "’s")):
-            word, closed = word[:-2], closed
-        found.append((word, closed or (raw[-1:] in '”’"' and len(raw) > 1)))
+        shape = known.get(raw)
+        if shape is None:
+            shape = _word_shape(raw)
+            if len(known) < _WORD_SHAPES_LIMIT:
+                known[raw] = shape
+        found.append(shape)
     return found
 
 
@@ -81,13 +100,13 @@ def _candidates(sentence: str) -> Iterable[tuple[str, str, str, bool]]:
     tokens = _tokens(sentence)
     index = 0
     while index < len(tokens):
-        word, closed = tokens[index]
-        if len(word) < 2 or not _CAPITALISED.match(word) or _HYPHEN_LOWER.search(word):
+        word, closed, opens = tokens[index]
+        if not opens:
             index += 1
             continue
         run, end = [word], index + 1
         while not closed and end < len(tokens):
-            nxt, nxt_closed = tokens[end]
+            nxt, nxt_closed, _ = tokens[end]
             if (nxt and _CAPITALISED.match(nxt)) or (
                 nxt in _CONNECTORS and end + 1 < len(tokens) and _CAPITALISED.match(tokens[end + 1][0] or "x")
             ):
@@ -195,14 +214,25 @@ def _classify(previous: str, name: str, following: str, sentence_start: bool) ->
     return None
 
 
+# A candidate's class depends only on the candidate (and the shipped word lists): names recur
+# across a corpus, so each distinct candidate is classed once per process (bounded).
+_CLASSES: dict[tuple[str, str, str, bool], tuple[str, str] | None] = {}
+_CLASSES_LIMIT = 500_000
+_UNSEEN: tuple[str, str] = ("", "")
+
+
 def extract_entities(text: str, limit: int = 10) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(people, organisations, places) named in a text, most mentioned first."""
     counts: dict[str, Counter[str]] = {"person": Counter(), "organization": Counter(), "place": Counter(),
                                        "unknown": Counter()}  # fmt: skip
     first_seen: dict[str, int] = {}
     for sentence in split_sentences(text):
-        for previous, name, following, sentence_start in _candidates(sentence):
-            found = _classify(previous, name, following, sentence_start)
+        for candidate in _candidates(sentence):
+            found = _CLASSES.get(candidate, _UNSEEN)
+            if found is _UNSEEN:
+                found = _classify(*candidate)
+                if len(_CLASSES) < _CLASSES_LIMIT:
+                    _CLASSES[candidate] = found
             if found is None:
                 continue
             kind, clean = found
