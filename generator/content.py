@@ -142,8 +142,18 @@ def rendered_article(metadata: Mapping[str, Any], body: str, relpath: str) -> tu
     back, made without parsing: reading the YAML again cost a millisecond per article, twice
     per article in a first build. Safe-dumped plain values (text, numbers, lists and mappings
     of them) load back equal; a property test holds the two ways to agreement."""
-    stamped = _stamped(metadata, body)
-    return _render_stamped(stamped, body), ArticleFile(relpath=relpath, metadata=stamped, body=body.strip())
+    made = made_article(metadata, body, relpath)
+    return article_text(made), made
+
+
+def made_article(metadata: Mapping[str, Any], body: str, relpath: str) -> ArticleFile:
+    """The generated article file as `parse_article_file` reads it back, without its text."""
+    return ArticleFile(relpath=relpath, metadata=_stamped(metadata, body), body=body.strip())
+
+
+def article_text(made: ArticleFile) -> str:
+    """The text of a generated file made by `made_article` (its metadata is already stamped)."""
+    return _render_stamped(made.metadata, made.body)
 
 
 def body_markdown(paragraphs: Iterable[str]) -> str:
@@ -306,6 +316,10 @@ class ArticleStore:
     """How many files the build's scan read rather than took from `known`."""
     written: dict[str, tuple[str, ArticleFile]] = field(default_factory=dict)
     """Files this store wrote: a hash of the text and the file as made, for `scan(made=...)`."""
+    defer_writes: bool = False
+    """Keep generated files in memory until `flush`: a first build gives each new article its
+    event right after digesting it, and would otherwise write (and render) every file twice."""
+    pending: dict[str, ArticleFile] = field(default_factory=dict)
 
     def scan(
         self,
@@ -404,24 +418,23 @@ class ArticleStore:
             metadata = build_metadata(
                 doc, digest, slug, self.zone, event=_as_str(existing.metadata.get("event"))
             )
-            text, parsed = rendered_article(metadata, body_markdown(doc.paragraphs), existing_rel)
+            made = made_article(metadata, body_markdown(doc.paragraphs), existing_rel)
             if existing.edited:
                 if existing.metadata.get("raw_hash") == doc.content_hash:
                     return "kept-edit", existing_rel
-                self._write(existing_rel + INCOMING_SUFFIX, text)
+                self._write_incoming(existing_rel + INCOMING_SUFFIX, article_text(made))
                 return "conflict", existing_rel
             fresh = existing.metadata.get("raw_hash") == doc.content_hash
             if fresh and existing.metadata.get("pipeline") == versions.PIPELINE_VERSION:
                 return "unchanged", existing_rel
-            self._write(existing_rel, text, parsed)
+            self._write(made)
             return "updated", existing_rel
         date, _ = article_date(doc)
         relpath = self._free_relpath(date, slugify(doc.title, fallback_prefix="article"), doc.key)
         slug = Path(relpath).name.removesuffix(".md")
-        text, parsed = rendered_article(
-            build_metadata(doc, digest, slug, self.zone), body_markdown(doc.paragraphs), relpath
+        self._write(
+            made_article(build_metadata(doc, digest, slug, self.zone), body_markdown(doc.paragraphs), relpath)
         )
-        self._write(relpath, text, parsed)
         self.by_source[doc.key] = relpath
         return "created", relpath
 
@@ -437,19 +450,40 @@ class ArticleStore:
                 ordered["event"] = event
             ordered[key] = event if key == "event" else value
         ordered.setdefault("event", event)
-        text, parsed = rendered_article(ordered, file.body, relpath)
-        self._write(relpath, text, parsed)
+        self._write(made_article(ordered, file.body, relpath))
         return True
 
-    def _write(self, relpath: str, text: str, parsed: ArticleFile | None = None) -> None:
-        """Write one file; with `parsed` (the file as made), it becomes the store's file too."""
+    def _write(self, made: ArticleFile) -> None:
+        """Write a generated file (now, or at `flush` when deferring); it becomes the store's file."""
+        self._target(made.relpath)
+        self.files[made.relpath] = made
+        if self.defer_writes:
+            self.pending[made.relpath] = made
+        else:
+            self._write_now(made)
+
+    def flush(self) -> int:
+        """Write the files kept back by `defer_writes`; how many were written."""
+        count = len(self.pending)
+        for made in self.pending.values():
+            self._write_now(made)
+        self.pending.clear()
+        return count
+
+    def _write_now(self, made: ArticleFile) -> None:
+        text = article_text(made)
+        atomic_write_text(self._target(made.relpath), text)
+        self.written[made.relpath] = (text_digest(text), made)
+
+    def _write_incoming(self, relpath: str, text: str) -> None:
+        """The new version of an edited article, beside it for the user to merge: not an article."""
+        atomic_write_text(self._target(relpath), text)
+
+    def _target(self, relpath: str) -> Path:
         target = self.root / relpath
         if not is_inside(target, self.root):
             raise InputError(relpath, "refusing to write outside the articles directory")
-        atomic_write_text(target, text)
-        if parsed is not None:
-            self.files[relpath] = parsed
-            self.written[relpath] = (text_digest(text), parsed)
+        return target
 
 
 def text_digest(text: str) -> str:

@@ -122,10 +122,14 @@ def digest_inbox(
     summariser: Summariser,
     progress: ProgressCallback = _no_progress,
     executor: Executor | None = None,
+    defer_writes: bool = False,
 ) -> ArticleStore:
-    """Ingest, clean, summarise and write every new or changed inbox file into the articles directory."""
+    """Ingest, clean, summarise and write every new or changed inbox file into the articles directory.
+
+    With `defer_writes`, the articles are written by the caller (`ArticleStore.flush`).
+    """
     diagnostics = report.diagnostics
-    store = ArticleStore(root / config.paths.articles, config.zone)
+    store = ArticleStore(root / config.paths.articles, config.zone, defer_writes=defer_writes)
     with _timed(report, "load"):
         store.known = load_cache(root / STATE_DIR / ARTICLE_CACHE)
         store.read_from_disk = store.scan(display_prefix=config.paths.articles + "/", known=store.known)
@@ -419,13 +423,19 @@ def build_changed(
     report = BuildReport()
     remove_leftovers(root, config)
     summariser = summariser_for(root, config)
-    store = digest_inbox(root, config, report, summariser, progress, executor)
-    with _timed(report, "load"):
-        articles = load_articles(store, config, report.diagnostics)
-    with _timed(report, "group"):
-        event_cache = load_cache(state / EVENT_CACHE)
-        events = group_events(articles, store, config, summariser, cache=event_cache)
-        save_cache(state / EVENT_CACHE, event_cache)
+    store = digest_inbox(root, config, report, summariser, progress, executor, defer_writes=True)
+    try:
+        with _timed(report, "load"):
+            articles = load_articles(store, config, report.diagnostics)
+        with _timed(report, "group"):
+            event_cache = load_cache(state / EVENT_CACHE)
+            events = group_events(articles, store, config, summariser, cache=event_cache)
+            save_cache(state / EVENT_CACHE, event_cache)
+    finally:
+        # Each new or changed article is written once, with its event (and still written when
+        # grouping fails: the digest is done).
+        with _timed(report, "write"):
+            store.flush()
     if isinstance(summariser, LLMSummariser):
         summariser.save()
     for message in summariser.warnings:

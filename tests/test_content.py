@@ -229,3 +229,41 @@ def test_a_file_read_back_as_written_is_not_parsed_again_and_an_edit_always_is(t
     assert after.files[kept] is store.files[kept]
     assert after.files[edited] is not store.files[edited] and after.files[edited].edited
     assert after.files[edited].metadata["title"] == "Bridge CLOSES"
+
+
+def test_a_deferred_store_writes_each_article_once_with_its_last_state(tmp_path: Path) -> None:
+    store = ArticleStore(tmp_path, UTC, defer_writes=True)
+    _, relpath = store.write_digest(make_doc(), DIGEST)
+    assert store.set_event(relpath, "dam-burst")
+    assert not (tmp_path / relpath).exists(), "nothing is on disk before the flush"
+    assert store.files[relpath].metadata["event"] == "dam-burst"
+    assert store.flush() == 1
+    assert store.flush() == 0
+    again = ArticleStore(tmp_path, UTC)
+    again.scan()
+    assert again.files[relpath] == store.files[relpath]
+    assert not again.files[relpath].edited
+
+
+def test_a_first_build_writes_each_article_once_and_with_its_event(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import content
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    writes: list[Path] = []
+    real_write = content.atomic_write_text
+
+    def counting_write(path: Path, text: str) -> None:
+        writes.append(path)
+        real_write(path, text)
+
+    monkeypatch.setattr(content, "atomic_write_text", counting_write)
+    build(project, load_config(project))
+    articles = sorted((project / "content" / "articles").rglob("*.md"))
+    assert len(articles) == 5
+    assert sorted(writes) == articles
+    for path in articles:
+        file = parse_article_file(path.read_text(encoding="utf-8"), path.name)
+        assert file.metadata.get("event") and not file.edited
