@@ -18,7 +18,7 @@ import yaml
 from generator.errors import InputError
 from generator.ingest.encoding import decode_bytes
 from generator.ingest.feeds import read_feed
-from generator.ingest.frontmatter import split_front_matter
+from generator.ingest.frontmatter import load_yaml, split_front_matter
 from generator.ingest.hints import SIDECAR_SUFFIX, hints_from_mapping
 from generator.model import Hints, RawDocument, RawKind
 
@@ -134,7 +134,7 @@ def read_sidecar(path: Path, rel_path: str, zone: tzinfo) -> tuple[Hints | None,
     rel_sidecar = rel_path + SIDECAR_SUFFIX
     raw = sidecar.read_bytes()
     try:
-        data = yaml.safe_load(decode_bytes(raw, rel_sidecar))
+        data = load_yaml(decode_bytes(raw, rel_sidecar))
     except yaml.YAMLError as error:
         first = str(error).splitlines()[0]
         raise InputError(rel_sidecar, f"not valid YAML ({first})") from None

@@ -15,6 +15,11 @@ _HANDLER = YAMLHandler()
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def load_yaml(text: str) -> Any:
+    """`yaml.safe_load` on libyaml where PyYAML has it (sidecars are read by the thousand)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
     """Return (metadata, body); text without front matter gives an empty mapping.
 
