@@ -14,6 +14,7 @@ _RESERVED = frozenset(
     | {f"com{i}" for i in range(1, 10)}
     | {f"lpt{i}" for i in range(1, 10)}
 )
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 
 # Templates ask for the slug of the same tag, person or source on thousands of pages.
@@ -25,12 +26,16 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH, fallback_prefix: str =
     Text with no usable characters (emoji, CJK) gets a short hash so that the slug is still
     stable and distinct. Reserved names get a suffix.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    # Accents (combining marks) vanish; any other non-ASCII character separates words.
-    folded = "".join(
-        "" if unicodedata.combining(char) else char if char.isascii() else " " for char in decomposed
-    ).lower()
-    words = re.findall(r"[a-z0-9]+", folded)
+    if text.isascii():
+        # Nothing to decompose or fold (most names and titles): the per-character pass is skipped.
+        folded = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        # Accents (combining marks) vanish; any other non-ASCII character separates words.
+        folded = "".join(
+            "" if unicodedata.combining(char) else char if char.isascii() else " " for char in decomposed
+        ).lower()
+    words = _SLUG_WORD.findall(folded)
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word

@@ -111,14 +111,16 @@ def build_index(content: SiteContent, config: SiteConfig) -> SiteIndex:
             index.source_names.setdefault(path, name)
         # Two spellings of one tag share a slug: the article is listed once (a set, not a scan
         # of the list, which was quadratic on large sites).
-        for path in dict.fromkeys(urls.tag_path(tag) for tag in article.tags):
+        tag_paths = [urls.tag_path(tag) for tag in article.tags]
+        for path in dict.fromkeys(tag_paths):
             index.by_tag[path].append(article)
-        for tag in article.tags:
-            index.tag_names.setdefault(urls.tag_path(tag), tag)
-        for path in dict.fromkeys(urls.person_path(person) for person in article.people):
+        for path, tag in zip(tag_paths, article.tags, strict=True):
+            index.tag_names.setdefault(path, tag)
+        person_paths = [urls.person_path(person) for person in article.people]
+        for path in dict.fromkeys(person_paths):
             index.by_person[path].append(article)
-        for person in article.people:
-            index.person_names.setdefault(urls.person_path(person), person)
+        for path, person in zip(person_paths, article.people, strict=True):
+            index.person_names.setdefault(path, person)
         index.by_day[urls.day_path(article.date, config.zone)].append(article)
         index.by_month[urls.month_path(article.date, config.zone)].append(article)
     # A page that lists one article leads nowhere the article page does not: most names in a
