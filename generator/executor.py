@@ -64,11 +64,14 @@ def shared_with_forks() -> Iterator[None]:
     collector writes to every object it visits, so one collection in a child copies the pages of
     every object the parent holds. Frozen objects are skipped by the collector.
     """
+    # Objects frozen before (the build's caches, see `generator.caches`) stay frozen after.
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 # The function and items of the current `fork_map`, inherited by forked workers, never pickled.

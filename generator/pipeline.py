@@ -9,7 +9,6 @@ the previous site as it was.
 from __future__ import annotations
 
 import contextlib
-import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -17,9 +16,9 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from generator import __version__, publish, versions
+from generator import publish
+from generator.caches import load_cache, save_cache
 from generator.clean import CleaningContext, Evidence, build_context, clean_document, context_from_evidence
 from generator.config import SiteConfig
 from generator.content import ArticleFile, ArticleStore, KnownFile, article_of
@@ -27,7 +26,6 @@ from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
 from generator.freshness import LastBuild, input_signature, record_last_build
-from generator.fsutil import atomic_write_bytes
 from generator.inbox_cache import CachedFile, read_inbox_incrementally
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
@@ -39,10 +37,10 @@ from generator.summarise.text import stop_words
 
 ProgressCallback = Callable[[str, int, int], None]
 RENDER_MANIFEST = "render-manifest.json"
-EVENT_CACHE = "cache/events.pickle"
-INBOX_CACHE = "cache/inbox.pickle"
-ARTICLE_CACHE = "cache/articles.pickle"
-SEARCH_CACHE = "cache/search-terms.pickle"
+EVENT_CACHE = "cache/events"
+INBOX_CACHE = "cache/inbox"
+ARTICLE_CACHE = "cache/articles"
+SEARCH_CACHE = "cache/search-terms"
 EVENT_SUMMARY_WORDS = 120
 
 
@@ -251,25 +249,6 @@ def group_events(
         if isinstance(summariser, LLMSummariser)
         else lambda function, groups: fork_map(function, groups, config.process_count),
     )
-
-
-def load_cache(path: Path) -> dict[str, Any]:
-    """A cache written by `save_cache`; empty when missing, unreadable or from another version."""
-    try:
-        with path.open("rb") as handle:
-            stored = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("version") != (__version__, versions.PIPELINE_VERSION):
-        return {}
-    entries = stored.get("entries")
-    return entries if isinstance(entries, dict) else {}
-
-
-def save_cache(path: Path, entries: dict[str, Any]) -> None:
-    """Store a cache under `.broadsheet/` (only Broadsheet writes and reads it)."""
-    stamp = (__version__, versions.PIPELINE_VERSION)
-    atomic_write_bytes(path, pickle.dumps({"version": stamp, "entries": entries}, protocol=5))
 
 
 def remember_articles(

@@ -248,18 +248,17 @@ def test_a_deferred_store_writes_each_article_once_with_its_last_state(tmp_path:
 def test_a_first_build_writes_each_article_once_and_with_its_event(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import content
     from generator.config import load_config
+    from generator.fsutil import atomic_write_text
     from generator.pipeline import build
 
     writes: list[Path] = []
-    real_write = content.atomic_write_text
 
     def counting_write(path: Path, text: str) -> None:
         writes.append(path)
-        real_write(path, text)
+        atomic_write_text(path, text)
 
-    monkeypatch.setattr(content, "atomic_write_text", counting_write)
+    monkeypatch.setattr("generator.content.atomic_write_text", counting_write)
     build(project, load_config(project))
     articles = sorted((project / "content" / "articles").rglob("*.md"))
     assert len(articles) == 5

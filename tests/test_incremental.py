@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.caches import load_cache
 from generator.config import load_config
 from generator.content import ArticleStore, KnownFile
 from generator.model import SiteContent
-from generator.pipeline import ARTICLE_CACHE, build, load_cache
+from generator.pipeline import ARTICLE_CACHE, build
 from generator.render import render_site, urls
 
 from .conftest import SEEDS, make_project
@@ -175,7 +177,7 @@ def test_a_lost_article_cache_is_written_again_even_when_no_article_changes(
     config = load_config(project)
     build(project, config)
     cache = project / ".broadsheet" / ARTICLE_CACHE
-    cache.unlink()
+    shutil.rmtree(cache)
     # Articles written long ago: the build's second look at the folder trusts their stamps.
     for article in (project / config.paths.articles).rglob("*.md"):
         os.utime(article, (time.time() - 3600, time.time() - 3600))
