@@ -2005,6 +2005,17 @@ def generate(out_inbox: Path, articles: int, seed: int) -> int:
     return writer.files
 
 
+def reports(seed: int, articles: int) -> Iterator[tuple[int, Report]]:
+    """(event number, report) for each of a corpus's `articles` articles, in order: the truth a
+    grouping of the corpus is scored against (bench/corpus_events.py)."""
+    for number, start, size in _layout(seed):
+        if start >= articles:
+            return
+        event = _event(seed, number)
+        for index in range(start, min(start + size, articles)):
+            yield number, _report(seed, index, event, start)
+
+
 def event_of(seed: int, index: int) -> tuple[Event, int]:
     """The event article `index` reports, and the index of that event's first article."""
     for number, start, size in _layout(seed):
