@@ -58,7 +58,9 @@ def _out_of_the_collectors_sight() -> Iterator[None]:
     ones. A cache then lives as long as the build, and every later collection would walk it
     again: at 10,000 articles, loading the four caches took 2.6 s instead of 1.4 s, and making
     two million small objects afterwards 3.9 s instead of 0.7 s. Frozen objects are skipped by
-    the collector (and still freed by reference counting when dropped).
+    the collector (and still freed by reference counting when dropped); the build unfreezes
+    everything when it ends (`pipeline.build_changed`), so that a process that builds again
+    collects them as usual.
     """
     enabled = gc.isenabled()
     gc.disable()

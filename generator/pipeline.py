@@ -9,6 +9,7 @@ the previous site as it was.
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -398,6 +399,21 @@ def build_changed(
     inputs changed since the last build (`up_to_date_report` returned None). `started` is when
     the build began, for its duration.
     """
+    try:
+        return _build_stages(root, config, started, progress, executor)
+    finally:
+        # Loaded caches are frozen for the build (see `generator.caches`); a process that builds
+        # again (`broadsheet serve`) must get their memory back, and any garbage frozen with them.
+        gc.unfreeze()
+
+
+def _build_stages(
+    root: Path,
+    config: SiteConfig,
+    started: float,
+    progress: ProgressCallback,
+    executor: Executor | None,
+) -> BuildReport:
     state = root / STATE_DIR
     report = BuildReport()
     remove_leftovers(root, config)

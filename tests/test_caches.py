@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 from pathlib import Path
 
@@ -85,3 +86,26 @@ def test_a_plain_dict_writes_every_shard_and_the_old_single_file_is_removed(tmp_
     assert save_cache(folder, {"a": 1}) == 65
     assert not legacy.exists()
     assert isinstance(load_cache(folder), CacheEntries)
+
+
+def test_a_build_freezes_its_caches_only_while_it_lasts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    config = load_config(project)
+    build(project, config)
+    frozen_during: list[int] = []
+
+    def watching_load(folder: Path) -> CacheEntries:
+        loaded = load_cache(folder)
+        frozen_during.append(gc.get_freeze_count())
+        return loaded
+
+    monkeypatch.setattr("generator.pipeline.load_cache", watching_load)
+    build(project, replace(config, title="Another title"))
+    assert frozen_during and min(frozen_during) > 0, "the loaded caches are frozen during the build"
+    assert gc.get_freeze_count() == 0, "and nothing stays frozen after it"
