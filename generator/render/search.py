@@ -221,18 +221,21 @@ class SearchIndex:
 def assemble_index(weights_by_id: Mapping[str, Sequence[tuple[str, int]]]) -> SearchIndex:
     """The posting lists of every term, split into shards, and the completion vocabulary."""
     shards_total = shard_count(len(weights_by_id))
-    shard_of: dict[str, str] = {}
-    shards: dict[str, dict[str, list[str | int]]] = {}
+    # Every term's postings first (one dictionary lookup per posting: there are millions), then
+    # each term's list put in its shard.
+    postings: dict[str, list[str | int]] = {}
     for doc_id in sorted(weights_by_id):
         for term, weight in weights_by_id[doc_id]:
-            shard = shard_of.get(term)
-            if shard is None:
-                shard = shard_of[term] = f"{SEARCH_DIR}/t/{fnv1a(term) % shards_total:x}.json"
-            postings = shards.setdefault(shard, {}).setdefault(term, [])
-            postings.append(doc_id)
-            postings.append(weight)
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [doc_id, weight]
+            else:
+                found += (doc_id, weight)
+    shards: dict[str, dict[str, list[str | int]]] = {}
+    for term, found in postings.items():
+        shards.setdefault(f"{SEARCH_DIR}/t/{fnv1a(term) % shards_total:x}.json", {})[term] = found
     vocabulary: dict[str, list[str]] = {}
-    for term in sorted(shard_of):
+    for term in sorted(postings):
         if len(term) >= PREFIX_LENGTH:
             bucket = fnv1a(term[:PREFIX_LENGTH]) % VOCABULARY_BUCKETS
             vocabulary.setdefault(f"{SEARCH_DIR}/v/{bucket:x}.json", []).append(term)
