@@ -30,9 +30,10 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from generator.executor import fork_map
+from generator.memo import BoundedMemo
 from generator.model import Article, Event
 from generator.slugs import slugify
-from generator.summarise.text import stem
+from generator.summarise.text import fold, stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,12 +62,14 @@ class GroupingSettings:
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
-_TOKEN_TERMS: dict[frozenset[str], dict[str, tuple[str, str] | tuple[()]]] = {}
+TokenTerms = tuple[str, str] | tuple[()]
+# One memo per stop-word list: each distinct token is folded and stemmed once per process.
+_TOKEN_TERMS: dict[frozenset[str], BoundedMemo[str, TokenTerms]] = {}
 
 
-def _token_terms(token: str, stop_words: frozenset[str]) -> tuple[str, str] | tuple[()]:
+def _token_terms(token: str, stop_words: frozenset[str]) -> TokenTerms:
     """A token's stemmed term and its name key, or nothing for a stop word or a short word."""
-    word = token.lower().replace("’", "'").removesuffix("'s")
+    word = fold(token)
     if len(word) <= 2 or word in stop_words:
         return ()
     return stem(word), "^" + word
@@ -80,16 +83,13 @@ def article_terms(
     Words are stemmed; a capitalised word inside a sentence (a name) also counts as itself.
     """
     terms: dict[str, float] = defaultdict(float)
-    # The same few thousand tokens recur in every article: each is folded and stemmed once.
-    known = _TOKEN_TERMS.setdefault(stop_words, {})
+    known = _TOKEN_TERMS.get(stop_words)
+    if known is None:
+        known = _TOKEN_TERMS[stop_words] = BoundedMemo(lambda token: _token_terms(token, stop_words))
     for text, weight in ((article.title, 2.0), (article.summary, 1.0), (article.body, 1.0)):
         for line in text.splitlines():
             for position, token in enumerate(_TOKEN.findall(line)):
-                found = known.get(token)
-                if found is None:
-                    found = _token_terms(token, stop_words)
-                    if len(known) < 500_000:
-                        known[token] = found
+                found = known[token]
                 if not found:
                     continue
                 terms[found[0]] += weight

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
+from generator.memo import BoundedMemo
 from generator.summarise.sentences import split_sentences
 from generator.summarise.text import places, stop_words
 
@@ -63,13 +64,8 @@ _HYPHEN_LOWER = re.compile(r"-[a-z]")
 _ABBREVIATION = re.compile(r"(?:[A-Z]\.)+[A-Z]?\.?")
 
 
-# Word -> (bare word, closed by punctuation, can open a run of capitalised words), worked out
-# once per process for each distinct word (bounded): the same words make up most text.
-_WORD_SHAPES: dict[str, tuple[str, bool, bool]] = {}
-_WORD_SHAPES_LIMIT = 500_000
-
-
 def _word_shape(raw: str) -> tuple[str, bool, bool]:
+    """(bare word, closed by punctuation, can open a run of capitalised words)."""
     bare = raw.strip('"“”‘’«»()[]')
     closed = bool(_CLOSING_PUNCTUATION.search(bare)) and not _INITIALS.fullmatch(bare)
     word = bare.rstrip(",;:!?.)]")
@@ -80,19 +76,14 @@ def _word_shape(raw: str) -> tuple[str, bool, bool]:
     return word, closed, opens
 
 
+# Each distinct word is shaped once per process: the same words make up most text.
+_WORD_SHAPES: BoundedMemo[str, tuple[str, bool, bool]] = BoundedMemo(_word_shape)
+
+
 def _tokens(sentence: str) -> list[tuple[str, bool, bool]]:
     """(word without punctuation or possessive, whether punctuation closed it, whether it can
     open a name) for each word."""
-    known = _WORD_SHAPES
-    found = []
-    for raw in sentence.split():
-        shape = known.get(raw)
-        if shape is None:
-            shape = _word_shape(raw)
-            if len(known) < _WORD_SHAPES_LIMIT:
-                known[raw] = shape
-        found.append(shape)
-    return found
+    return list(map(_WORD_SHAPES.__getitem__, sentence.split()))
 
 
 def _candidates(sentence: str) -> Iterable[tuple[str, str, str, bool]]:
@@ -215,10 +206,10 @@ def _classify(previous: str, name: str, following: str, sentence_start: bool) ->
 
 
 # A candidate's class depends only on the candidate (and the shipped word lists): names recur
-# across a corpus, so each distinct candidate is classed once per process (bounded).
-_CLASSES: dict[tuple[str, str, str, bool], tuple[str, str] | None] = {}
-_CLASSES_LIMIT = 500_000
-_UNSEEN: tuple[str, str] = ("", "")
+# across a corpus, so each distinct candidate is classed once per process.
+_CLASSES: BoundedMemo[tuple[str, str, str, bool], tuple[str, str] | None] = BoundedMemo(
+    lambda candidate: _classify(*candidate)
+)
 
 
 def extract_entities(text: str, limit: int = 10) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -228,11 +219,7 @@ def extract_entities(text: str, limit: int = 10) -> tuple[tuple[str, ...], tuple
     first_seen: dict[str, int] = {}
     for sentence in split_sentences(text):
         for candidate in _candidates(sentence):
-            found = _CLASSES.get(candidate, _UNSEEN)
-            if found is _UNSEEN:
-                found = _classify(*candidate)
-                if len(_CLASSES) < _CLASSES_LIMIT:
-                    _CLASSES[candidate] = found
+            found = _CLASSES[candidate]
             if found is None:
                 continue
             kind, clean = found

@@ -6,6 +6,8 @@ import re
 from functools import cache
 from importlib import resources
 
+from generator.memo import BoundedMemo
+
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
@@ -31,10 +33,15 @@ def places() -> frozenset[str]:
     )
 
 
+def fold(token: str) -> str:
+    """A token as the word lists know it: lowercased, curly apostrophe straightened, possessive
+    's removed."""
+    return token.lower().replace("’", "'").removesuffix("'s")
+
+
 def words(text: str) -> list[str]:
     """Lowercased words of a text, possessive 's removed."""
-    lowered = [word.lower().replace("’", "'") for word in _WORD.findall(text)]
-    return [word[:-2] if word.endswith("'s") else word for word in lowered]
+    return [fold(token) for token in _WORD.findall(text)]
 
 
 _SUFFIXES = ("ational", "ization", "fulness", "ousness", "iveness", "ments", "ment", "ings", "ing", "edly",
@@ -50,30 +57,17 @@ def stem(word: str) -> str:
     return word
 
 
-# Token -> its content term, or "" for a stop word or a short word. The same few thousand tokens
-# make up most text, so each is folded, checked and stemmed once per process (bounded, so an
-# odd corpus cannot grow it without limit).
-_CONTENT_TERM: dict[str, str] = {}
-_CONTENT_TERM_LIMIT = 500_000
-
-
 def _content_term(token: str) -> str:
-    word = token.lower().replace("’", "'")
-    if word.endswith("'s"):
-        word = word[:-2]
+    """A token's content term, or "" for a stop word or a short word."""
+    word = fold(token)
     return stem(word) if len(word) > 2 and word not in stop_words() else ""
+
+
+# Each distinct token is folded, checked and stemmed once per process.
+_CONTENT_TERMS: BoundedMemo[str, str] = BoundedMemo(_content_term)
 
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content words: no stop words, no one- or two-letter words."""
-    known = _CONTENT_TERM
-    terms = []
-    for token in _WORD.findall(text):
-        term = known.get(token)
-        if term is None:
-            term = _content_term(token)
-            if len(known) < _CONTENT_TERM_LIMIT:
-                known[token] = term
-        if term:
-            terms.append(term)
-    return terms
+    known = _CONTENT_TERMS
+    return [term for term in map(known.__getitem__, _WORD.findall(text)) if term]
