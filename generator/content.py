@@ -137,17 +137,11 @@ def _render_stamped(stamped: dict[str, Any], body: str) -> str:
     return frontmatter.dumps(post, Dumper=_SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=100) + "\n"
 
 
-def rendered_article(metadata: Mapping[str, Any], body: str, relpath: str) -> tuple[str, ArticleFile]:
-    """The text of a generated article file, and the file as `parse_article_file` would read it
-    back, made without parsing: reading the YAML again cost a millisecond per article, twice
-    per article in a first build. Safe-dumped plain values (text, numbers, lists and mappings
-    of them) load back equal; a property test holds the two ways to agreement."""
-    made = made_article(metadata, body, relpath)
-    return article_text(made), made
-
-
 def made_article(metadata: Mapping[str, Any], body: str, relpath: str) -> ArticleFile:
-    """The generated article file as `parse_article_file` reads it back, without its text."""
+    """The generated article file as `parse_article_file` would read `article_text` of it back,
+    made without parsing: reading the YAML again cost a millisecond per article, twice per
+    article in a first build. Safe-dumped plain values (text, numbers, lists and mappings of
+    them) load back equal; a property test holds the two ways to agreement."""
     return ArticleFile(relpath=relpath, metadata=_stamped(metadata, body), body=body.strip())
 
 
@@ -319,7 +313,8 @@ class ArticleStore:
     defer_writes: bool = False
     """Keep generated files in memory until `flush`: a first build gives each new article its
     event right after digesting it, and would otherwise write (and render) every file twice."""
-    pending: dict[str, ArticleFile] = field(default_factory=dict)
+    pending: dict[str, tuple[Path, ArticleFile]] = field(default_factory=dict)
+    """The files kept back, by relative path: where each goes (checked once) and what it holds."""
 
     def scan(
         self,
@@ -455,24 +450,24 @@ class ArticleStore:
 
     def _write(self, made: ArticleFile) -> None:
         """Write a generated file (now, or at `flush` when deferring); it becomes the store's file."""
-        self._target(made.relpath)
+        target = self._target(made.relpath)
         self.files[made.relpath] = made
         if self.defer_writes:
-            self.pending[made.relpath] = made
+            self.pending[made.relpath] = (target, made)
         else:
-            self._write_now(made)
+            self._write_now(target, made)
 
     def flush(self) -> int:
         """Write the files kept back by `defer_writes`; how many were written."""
         count = len(self.pending)
-        for made in self.pending.values():
-            self._write_now(made)
+        for target, made in self.pending.values():
+            self._write_now(target, made)
         self.pending.clear()
         return count
 
-    def _write_now(self, made: ArticleFile) -> None:
+    def _write_now(self, target: Path, made: ArticleFile) -> None:
         text = article_text(made)
-        atomic_write_text(self._target(made.relpath), text)
+        atomic_write_text(target, text)
         self.written[made.relpath] = (text_digest(text), made)
 
     def _write_incoming(self, relpath: str, text: str) -> None:

@@ -17,9 +17,10 @@ from generator.content import (
     ArticleStore,
     article_from_file,
     article_of,
+    article_text,
     body_markdown,
+    made_article,
     parse_article_file,
-    rendered_article,
 )
 from generator.errors import InputError
 from generator.model import CleanDocument, Digest, Quote
@@ -212,7 +213,8 @@ def test_an_article_made_without_parsing_equals_the_file_read_back(
 ) -> None:
     metadata = {"title": title, "slug": "a-slug", "date": "2025-09-02T10:00:00+00:00", "summary": summary,
                 "tags": tags, "quotes": quotes, "pipeline": pipeline}  # fmt: skip
-    text, made = rendered_article(metadata, body, "2025/09/a-slug.md")
+    made = made_article(metadata, body, "2025/09/a-slug.md")
+    text = article_text(made)
     assert made == parse_article_file(text, "2025/09/a-slug.md")
     assert not made.edited
 
