@@ -29,8 +29,8 @@ META_SHARD = "meta"
 
 
 class CacheEntries(dict[str, Any]):
-    """A cache's entries as loaded, remembering what each shard held so that `save_cache`
-    can tell the shards that changed."""
+    """A cache's entries, remembering them as last loaded or saved (`loaded`) so that
+    `save_cache` can tell the shards whose entries changed since."""
 
     loaded: dict[str, Any]
 
@@ -111,19 +111,19 @@ def save_cache(folder: Path, entries: dict[str, Any]) -> int:
     """Store a cache under `.broadsheet/` (only Broadsheet writes and reads it); how many shard
     files were written. Entries loaded by `load_cache` and left as they were are not written
     again: only the shards whose entries changed are."""
-    loaded: dict[str, Any] = entries.loaded if isinstance(entries, CacheEntries) else {}
-    complete = isinstance(entries, CacheEntries) and folder.is_dir()
+    # Without what was loaded (a plain dict, or the folder is gone), every shard is written.
+    loaded = entries.loaded if isinstance(entries, CacheEntries) and folder.is_dir() else None
     by_shard: dict[str, dict[str, Any]] = {}
     changed: set[str] = set()
     for key, value in entries.items():
         shard = shard_of(key)
         by_shard.setdefault(shard, {})[key] = value
-        if not complete or key not in loaded or not _unchanged(value, loaded[key]):
+        if loaded is not None and (key not in loaded or not _unchanged(value, loaded[key])):
             changed.add(shard)
-    changed.update(shard_of(key) for key in loaded.keys() - entries.keys())
-    names = {f"{n:02x}" for n in range(SHARDS)} | {META_SHARD}
-    if not complete:
-        changed = names
+    if loaded is None:
+        changed = {f"{n:02x}" for n in range(SHARDS)} | {META_SHARD}
+    else:
+        changed.update(shard_of(key) for key in loaded.keys() - entries.keys())
     # The meta shard last: see the module's docstring.
     order = sorted(changed - {META_SHARD}) + ([META_SHARD] if META_SHARD in changed else [])
     for shard in order:
