@@ -25,7 +25,7 @@ import yaml
 
 from generator import versions
 from generator.errors import InputError
-from generator.fsutil import atomic_write_text, is_inside
+from generator.fsutil import atomic_write_text, is_inside, visible_files
 from generator.ingest.frontmatter import split_front_matter
 from generator.ingest.hints import parse_date, publishers_from_value
 from generator.model import Article, CleanDocument, DateSource, Digest, Quote
@@ -345,19 +345,17 @@ class ArticleStore:
         if known is not None:
             known.clear()
             known[_FILLED_AT] = (time_ns(), 0, None)
-        for path in sorted(self.root.rglob("*.md")):
-            relpath = path.relative_to(self.root).as_posix()
-            if any(part.startswith(".") for part in Path(relpath).parts) or path.is_symlink():
+        for relpath, stat in visible_files(self.root):
+            if not relpath.endswith(".md"):
                 continue
             try:
-                stat = path.stat()
                 cached = previous.get(relpath)
                 trusted = stat.st_mtime_ns < filled_ns - RACY_SECONDS * 1_000_000_000
                 if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) and trusted and cached[2]:
                     file = cached[2]
                 else:
                     read += 1
-                    text = path.read_text(encoding="utf-8")
+                    text = (self.root / relpath).read_text(encoding="utf-8")
                     written = made.get(relpath) if made else None
                     if written is not None and written[0] == text_digest(text):
                         file = written[1]

@@ -66,6 +66,36 @@ def link_tree(source: Path, target: Path) -> None:
                 shutil.copy2(origin, destination / name)
 
 
+def visible_files(root: Path) -> list[tuple[str, os.stat_result]]:
+    """Every regular file under `root`, as (POSIX path relative to `root`, its `lstat`), in the
+    order `sorted(root.rglob("*"))` gives (by path component).
+
+    Hidden files and everything in hidden folders are left out; symbolic links are neither
+    listed nor followed. One `scandir` pass: a walk through `pathlib` and a `stat` per file cost
+    ten times as much on a large inbox or articles folder.
+    """
+    found: list[tuple[str, os.stat_result]] = []
+    folders = [("", str(root))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # gone, or unreadable: as `rglob`, which skips such folders
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((prefix + entry.name + "/", entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                try:
+                    found.append((prefix + entry.name, entry.stat(follow_symlinks=False)))
+                except FileNotFoundError:
+                    continue  # removed while the folder was being read
+    found.sort(key=lambda item: item[0].split("/"))
+    return found
+
+
 def remove_files(folder: Path, relative_paths: Iterable[str]) -> list[str]:
     """Delete the listed files under `folder`, then the folders they leave empty; returns the
     paths that were there to delete."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator.clean import Evidence, document_evidence
 from generator.errors import InputError
-from generator.ingest import inbox_files, read_file
+from generator.ingest import inbox_listing, read_file
 from generator.ingest.hints import SIDECAR_SUFFIX
 from generator.model import RawDocument
 
@@ -57,14 +57,16 @@ class InboxRead:
     warnings: list[str] = field(default_factory=list)
 
 
-def file_stamp(path: Path) -> Stamp:
-    """Size and modification time of a file and of its sidecar (zeros when there is none)."""
-    stat = path.stat()
+def _sidecar_stat(path: str) -> os.stat_result | None:
     try:
-        sidecar = os.stat(f"{path}{SIDECAR_SUFFIX}")
-        side = (sidecar.st_size, sidecar.st_mtime_ns)
+        return os.stat(path)
     except FileNotFoundError:
-        side = (0, 0)
+        return None
+
+
+def _stamp(stat: os.stat_result, sidecar: os.stat_result | None) -> Stamp:
+    """Size and modification time of a file and of its sidecar (zeros when there is none)."""
+    side = (sidecar.st_size, sidecar.st_mtime_ns) if sidecar is not None else (0, 0)
     return stat.st_size, stat.st_mtime_ns, *side
 
 
@@ -81,15 +83,19 @@ def read_inbox_incrementally(
     """
     result = InboxRead()
     seen: set[str] = set()
-    for path in inbox_files(inbox):
-        rel_path = (
-            path.relative_to(project_root).as_posix() if path.is_relative_to(project_root) else path.name
-        )
+    listing = inbox_listing(inbox)
+    # The stamps come from the one directory listing; a sidecar is stat-ed only where the listing
+    # has none under its name (a link, say), so that it still counts.
+    stats = dict(listing)
+    prefix = inbox.relative_to(project_root).as_posix() + "/" if inbox.is_relative_to(project_root) else ""
+    for relative, stat in listing:
+        if relative.endswith(SIDECAR_SUFFIX):
+            continue
+        rel_path = prefix + relative if prefix else relative.rpartition("/")[2]
         seen.add(rel_path)
-        try:
-            stamp = file_stamp(path)
-        except OSError:
-            stamp = (-1, -1, -1, -1)
+        sidecar_name = relative + SIDECAR_SUFFIX
+        sidecar = stats.get(sidecar_name) or _sidecar_stat(f"{inbox}/{sidecar_name}")
+        stamp = _stamp(stat, sidecar)
         cached = cache.get(rel_path)
         if (
             cached is not None
@@ -102,7 +108,7 @@ def read_inbox_incrementally(
             result.warnings.extend(cached.warnings)
             continue
         try:
-            documents, warnings = read_file(path, rel_path, zone)
+            documents, warnings = read_file(inbox / relative, rel_path, zone)
         except InputError as error:
             cache[rel_path] = CachedFile(stamp, (), errors=(str(error),))
             result.errors.append(str(error))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.ingest import read_document, read_inbox
+from generator.ingest import inbox_files, read_document, read_inbox
 from generator.ingest.encoding import decode_bytes
 
 from .conftest import INBOX, SEEDS
@@ -145,3 +145,30 @@ def test_inbox_reports_bad_files_and_reads_the_rest(tmp_path: Path) -> None:
     (inbox / "good.txt.meta.yaml").write_text("date: 2025-01-02\nsource: Harbour Times\n")
     result = read_inbox(inbox, tmp_path)
     assert [d.hints.source for d in result.documents] == ["Harbour Times"]
+
+
+def test_inbox_files_are_visible_regular_files_in_path_order(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    for name in ["b.txt", "a-b/x.txt", "a/b.txt", "a/z/y.html", "A.txt", "c.txt.meta.yaml",
+                 ".hidden.txt", ".cache/a.txt", "d/.e/f.txt"]:  # fmt: skip
+        (inbox / name).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / name).write_text("text")
+    (inbox / "outside").mkdir()
+    (inbox / "outside" / "o.txt").write_text("text")
+    (inbox / "link.txt").symlink_to(inbox / "b.txt")
+    (inbox / "linked-folder").symlink_to(inbox / "outside", target_is_directory=True)
+
+    # The definition: what a recursive glob gives, in its order, less the hidden, sidecars and links.
+    expected = [
+        path
+        for path in sorted(inbox.rglob("*"))
+        if path.is_file()
+        and not path.is_symlink()
+        and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
+        and not path.name.endswith(".meta.yaml")
+    ]
+    assert list(inbox_files(inbox)) == expected
+    assert [p.relative_to(inbox).as_posix() for p in expected] == [
+        "A.txt", "a/b.txt", "a/z/y.html", "a-b/x.txt", "b.txt", "outside/o.txt"
+    ]  # fmt: skip
+    assert list(inbox_files(tmp_path / "missing")) == []

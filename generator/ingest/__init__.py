@@ -8,6 +8,7 @@ A `<file>.meta.yaml` sidecar next to any raw file supplies known metadata (see `
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import InputError
+from generator.fsutil import visible_files
 from generator.ingest.encoding import decode_bytes
 from generator.ingest.feeds import read_feed
 from generator.ingest.frontmatter import load_yaml, split_front_matter
@@ -44,17 +46,17 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def inbox_listing(inbox: Path) -> list[tuple[str, os.stat_result]]:
+    """Every visible file under the inbox, sidecars included, by path relative to it (sorted), with
+    its `lstat`: see `fsutil.visible_files`."""
+    return visible_files(inbox) if inbox.is_dir() else []
+
+
 def inbox_files(inbox: Path) -> Iterator[Path]:
     """Every raw input file under the inbox, in a stable order; hidden files and sidecars skipped."""
-    if not inbox.is_dir():
-        return
-    for path in sorted(inbox.rglob("*")):
-        relative = path.relative_to(inbox)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.name.endswith(SIDECAR_SUFFIX) or not path.is_file() or path.is_symlink():
-            continue
-        yield path
+    for relative, _ in inbox_listing(inbox):
+        if not relative.endswith(SIDECAR_SUFFIX):
+            yield inbox / relative
 
 
 def read_document(
