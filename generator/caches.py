@@ -7,7 +7,7 @@ rewriting whole caches of 70 MB after every small change cost seconds. Keys that
 shard, which is written after the others, so that a build killed while saving leaves bookkeeping
 at least as old as the entries.
 
-Each shard carries the Broadsheet and pipeline versions; a shard that is missing, unreadable
+Each shard carries the Broadsheet, pipeline and cache format versions; a shard that is missing, unreadable
 or from another version is only a cache: its entries are made again.
 """
 
@@ -46,8 +46,8 @@ def shard_of(key: str) -> str:
     return f"{zlib.crc32(key.encode('utf-8', 'surrogatepass')) % SHARDS:02x}"
 
 
-def _stamp() -> tuple[str, str]:
-    return (__version__, versions.PIPELINE_VERSION)
+def _stamp() -> tuple[str, str, str]:
+    return (__version__, versions.PIPELINE_VERSION, versions.CACHE_FORMAT)
 
 
 @contextmanager

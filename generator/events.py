@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from generator.executor import fork_map
 from generator.memo import BoundedMemo
-from generator.model import Article, Event
+from generator.model import Article, Event, article_digest
 from generator.slugs import slugify
 from generator.summarise.text import fold, stem
 
@@ -523,7 +523,7 @@ def event_key(slug: str, group: Sequence[Article]) -> str:
     """A hash of everything an event's title, summary and copies depend on."""
     digest = hashlib.blake2b(slug.encode(), digest_size=16)
     for article in group:
-        digest.update(repr(article).encode("utf-8", "surrogatepass"))
+        digest.update(article_digest(article))
     return digest.hexdigest()
 
 

@@ -9,6 +9,7 @@ another module of the package, so every stage can be called in a test with plain
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -143,6 +144,21 @@ class Article:
     edited: bool = False
     file: str | None = None
     """The Markdown file this came from, relative to the articles directory (`path` is canonical)."""
+
+
+def article_digest(article: Article) -> bytes:
+    """A hash of every field of an article, remembered on the object.
+
+    An article holds only text, numbers, dates and tuples of them (and quotes and publishers), so
+    its dataclass repr names every field and value. The digest is kept in the instance's
+    `__dict__` (next to the frozen fields): an unchanged article comes back from the parse cache
+    as the same object, digest included, and is not hashed again by the next build.
+    """
+    found: bytes | None = article.__dict__.get("_digest")
+    if found is None:
+        found = hashlib.blake2b(repr(article).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        article.__dict__["_digest"] = found
+    return found
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,9 @@ def group_events(
     for article, slug in zip(articles, assignment, strict=True):
         if store is not None and article.event != slug and article.file is not None:
             store.set_event(article.file, slug)
-        pinned.append(replace(article, event=slug))
+        # An article already pinned stays the same object, with the digest it carries from the
+        # parse cache (see `model.article_digest`).
+        pinned.append(article if article.event == slug else replace(article, event=slug))
     return build_events(
         pinned,
         assignment,
@@ -268,7 +270,14 @@ def remember_articles(
     """
     after = ArticleStore(root / config.paths.articles, config.zone)
     try:
-        if after.scan(known=known, made=made) or stale:
+        read = after.scan(known=known, made=made)
+        # Files read or made by this build carry their Article (and its digest) into the cache, so
+        # the next build neither validates nor hashes them again; bad files are the next build's
+        # to report.
+        for file in after.files.values():
+            with contextlib.suppress(InputError):
+                article_of(file, config.zone)
+        if read or stale:
             save_cache(root / STATE_DIR / ARTICLE_CACHE, known)
     except OSError:
         pass  # only a cache: the next build reads the files instead

@@ -9,4 +9,8 @@ from generator import __version__
 # Bump when the digest half changes what it writes, so that unedited articles are regenerated.
 PIPELINE_VERSION = "3"
 
-__all__ = ["PIPELINE_VERSION", "__version__"]
+# Bump when what the build's caches (`generator.caches`) hold changes shape, so that they are
+# made again once. 2: articles carry their digest (`model.article_digest`).
+CACHE_FORMAT = "2"
+
+__all__ = ["CACHE_FORMAT", "PIPELINE_VERSION", "__version__"]

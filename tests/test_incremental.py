@@ -15,7 +15,7 @@ import pytest
 from generator.caches import load_cache
 from generator.config import load_config
 from generator.content import ArticleStore, KnownFile
-from generator.model import SiteContent
+from generator.model import SiteContent, article_digest
 from generator.pipeline import ARTICLE_CACHE, build
 from generator.render import render_site, urls
 
@@ -169,6 +169,14 @@ def test_the_build_leaves_every_article_cached_for_the_next_one(
     known = load_cache(project / ".broadsheet" / ARTICLE_CACHE)
     store = ArticleStore(project / config.paths.articles, config.zone)
     assert store.scan(known=known) == 0 and len(store.files) == 5
+    # Each comes with its Article and the Article's digest, as the build made them: the next build
+    # neither validates nor hashes an unchanged article again.
+    for file in store.files.values():
+        memo = file.__dict__.get("_article")
+        assert memo is not None and memo[1].event
+        article = memo[1]
+        assert article.__dict__["_digest"] == article_digest(replace(article))
+        assert article_digest(replace(article, title=article.title + ".")) != article_digest(article)
 
 
 def test_a_lost_article_cache_is_written_again_even_when_no_article_changes(

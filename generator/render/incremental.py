@@ -25,7 +25,7 @@ from typing import Any
 
 from generator.executor import fork_map
 from generator.fsutil import atomic_write_text, remove_files
-from generator.model import Article, Event
+from generator.model import Article, Event, article_digest
 
 # 2: the manifest lists every file of the site (the search index was outside it before).
 MANIFEST_VERSION = 2
@@ -64,17 +64,16 @@ class Fingerprints:
         key = id(value)
         found = self._memo.get(key)
         if found is None:
-            digest = hashlib.blake2b(digest_size=16)
             if isinstance(value, Article):
-                # An article holds only text, numbers, dates and tuples of them (and quotes): its
-                # dataclass repr names every field and value, and is three times faster to hash.
-                digest.update(repr(value).encode("utf-8", "surrogatepass"))
+                found = b"O" + article_digest(value).hex().encode()
             else:
+                digest = hashlib.blake2b(digest_size=16)
                 digest.update(type(value).__name__.encode())
                 for item in fields(value):
                     digest.update(item.name.encode())
                     self._feed(digest, getattr(value, item.name))
-            found = self._memo[key] = b"O" + digest.hexdigest().encode()
+                found = b"O" + digest.hexdigest().encode()
+            self._memo[key] = found
             self._keep.append(value)
         return found
 
@@ -181,8 +180,10 @@ def make_outputs(
     """Make every output whose fingerprint is new or whose file is missing, in forked processes
     when there are many; return the paths whose bytes changed on disk.
     """
+    # The paths are plain strings here: a pathlib object per kept file cost more than its stat.
+    folder = str(out_dir) + os.sep
     pending = [
-        o for o in outputs if previous.get(o.path) != o.fingerprint or not (out_dir / o.path).is_file()
+        o for o in outputs if previous.get(o.path) != o.fingerprint or not os.path.isfile(folder + o.path)
     ]
 
     def make(output: Output) -> str | None:
