@@ -46,7 +46,8 @@ def shard_of(key: str) -> str:
     return f"{zlib.crc32(key.encode('utf-8', 'surrogatepass')) % SHARDS:02x}"
 
 
-def _stamp() -> tuple[str, str, str]:
+def cache_stamp() -> tuple[str, str, str]:
+    """The versions a cache file is stamped with; a file with another stamp is not read."""
     return (__version__, versions.PIPELINE_VERSION, versions.CACHE_FORMAT)
 
 
@@ -86,7 +87,7 @@ def load_cache(folder: Path) -> CacheEntries:
                     stored = pickle.load(handle)
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
                 continue
-            if not isinstance(stored, dict) or stored.get("version") != _stamp():
+            if not isinstance(stored, dict) or stored.get("version") != cache_stamp():
                 continue
             shard = stored.get("entries")
             if isinstance(shard, dict):
@@ -127,7 +128,7 @@ def save_cache(folder: Path, entries: dict[str, Any]) -> int:
     # The meta shard last: see the module's docstring.
     order = sorted(changed - {META_SHARD}) + ([META_SHARD] if META_SHARD in changed else [])
     for shard in order:
-        payload = {"version": _stamp(), "entries": by_shard.get(shard, {})}
+        payload = {"version": cache_stamp(), "entries": by_shard.get(shard, {})}
         atomic_write_bytes(folder / f"{shard}.pickle", pickle.dumps(payload, protocol=5))
     if isinstance(entries, CacheEntries):
         entries.loaded = dict(entries)

@@ -28,7 +28,15 @@ from generator.errors import InputError
 from generator.fsutil import atomic_write_text, is_inside, visible_files
 from generator.ingest.frontmatter import split_front_matter
 from generator.ingest.hints import parse_date, publishers_from_value
-from generator.model import Article, CleanDocument, DateSource, Digest, Quote, article_digest
+from generator.model import (
+    Article,
+    CleanDocument,
+    DateSource,
+    Digest,
+    Quote,
+    article_digest,
+    article_text_digest,
+)
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 
 INCOMING_SUFFIX = ".incoming"
@@ -284,9 +292,10 @@ def article_of(file: ArticleFile, zone: tzinfo) -> Article:
     if memo is not None and memo[0] == key:
         return memo[1]  # type: ignore[no-any-return]
     article = article_from_file(file, zone)
-    # Hashed now, so that the cache keeps the digest with the article and later builds do not
-    # hash every unchanged article again (event keys, page fingerprints).
+    # Hashed now, so that the cache keeps the digests with the article and later builds do not
+    # hash every unchanged article again (event keys, page fingerprints, search term weights).
     article_digest(article)
+    article_text_digest(article)
     # A frozen dataclass: the memo goes into the instance dict, around the frozen __setattr__.
     file.__dict__["_article"] = (key, article)
     return article

@@ -161,6 +161,19 @@ def article_digest(article: Article) -> bytes:
     return found
 
 
+def article_text_digest(article: Article) -> bytes:
+    """A hash of an article's words alone (title, summary and body), remembered on the object
+    like `article_digest`: what is computed from the text and nothing else (the search index's
+    term weights) is keyed by it, so a new event or tag does not make it again."""
+    found: bytes | None = article.__dict__.get("_text_digest")
+    if found is None:
+        digest = hashlib.blake2b(digest_size=16)
+        for text in (article.title, article.summary, article.body):
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        found = article.__dict__["_text_digest"] = digest.digest()
+    return found
+
+
 @dataclass(frozen=True)
 class Event:
     """Several articles that report one real-world happening."""

@@ -42,6 +42,7 @@ EVENT_CACHE = "cache/events"
 INBOX_CACHE = "cache/inbox"
 ARTICLE_CACHE = "cache/articles"
 SEARCH_CACHE = "cache/search-terms"
+SEARCH_INDEX_CACHE = "cache/search-index"
 EVENT_SUMMARY_WORDS = 120
 
 
@@ -343,7 +344,7 @@ def build_site(
             rendered = render_site(
                 content, config, theme_dirs(root, config), work, previous=previous,
                 workers=config.process_count, timings=report.stage_seconds,
-                search_weights=search_weights,
+                search_weights=search_weights, search_index_cache=state / SEARCH_INDEX_CACHE,
             )  # fmt: skip
         report.pages = rendered.pages
         report.files_written = len(rendered.written)

@@ -10,7 +10,7 @@ from generator import __version__
 PIPELINE_VERSION = "3"
 
 # Bump when what the build's caches (`generator.caches`) hold changes shape, so that they are
-# made again once. 2: articles carry their digest (`model.article_digest`).
+# made again once. 2: articles carry their digests (`model.article_digest`, `article_text_digest`).
 CACHE_FORMAT = "2"
 
 __all__ = ["CACHE_FORMAT", "PIPELINE_VERSION", "__version__"]

@@ -15,7 +15,7 @@ import pytest
 from generator.caches import load_cache
 from generator.config import load_config
 from generator.content import ArticleStore, KnownFile
-from generator.model import SiteContent, article_digest
+from generator.model import SiteContent, article_digest, article_text_digest
 from generator.pipeline import ARTICLE_CACHE, build
 from generator.render import render_site, urls
 
@@ -176,6 +176,7 @@ def test_the_build_leaves_every_article_cached_for_the_next_one(
         assert memo is not None and memo[1].event
         article = memo[1]
         assert article.__dict__["_digest"] == article_digest(replace(article))
+        assert article.__dict__["_text_digest"] == article_text_digest(replace(article, event="other"))
         assert article_digest(replace(article, title=article.title + ".")) != article_digest(article)
 
 

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import json
+import pickle
+import tempfile
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.model import Article
-from generator.render import search
+from generator.render import search, search_assembly
 from generator.render.search import (
     SearchDocument,
+    SearchIndex,
     assemble_index,
     document_ids,
     fnv1a,
     plain_text,
-    search_outputs,
     term_weights,
     terms,
 )
+from generator.render.search_files import search_outputs
 
 
 def article(path: str, title: str, body: str, summary: str = "A summary.") -> Article:
@@ -91,7 +97,7 @@ def test_term_weights_are_computed_once_per_text(monkeypatch: pytest.MonkeyPatch
         calls.append(item.path)
         return term_weights(item)
 
-    monkeypatch.setattr(search, "term_weights", counting)
+    monkeypatch.setattr("generator.render.search_files.term_weights", counting)
     first = [article("a.md", "One", "Alpha beta."), article("b.md", "Two", "Gamma delta.")]
 
     def describe(item: Article) -> SearchDocument:
@@ -126,3 +132,86 @@ def test_an_index_is_byte_identical_whatever_the_order_of_articles(tmp_path: Pat
         return {o.path: str(o.make()) for o in search_outputs(order, describe, lambda item: item.path, {})}
 
     assert files(items) == files(list(reversed(items)))
+
+
+# Documents drawn from a small vocabulary, so that terms are shared, emptied and new again.
+WORDS = [f"{a}{b}{c}" for a in "kmz" for b in "aio" for c in "rst"] + ["x", "yo"]
+document_weights = st.lists(
+    st.tuples(st.sampled_from(WORDS), st.integers(1, 99)), min_size=1, max_size=12, unique_by=lambda t: t[0]
+).map(lambda pairs: tuple(sorted(pairs)))
+
+
+def same_index(kept: SearchIndex, whole: SearchIndex) -> None:
+    assert kept.meta == whole.meta
+    assert kept.shard_prints == whole.shard_prints
+    assert kept.vocabulary == whole.vocabulary
+    assert kept.vocabulary_prints == whole.vocabulary_prints
+    assert {path: kept.shards[path] for path in kept.shards} == dict(whole.shards)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.dictionaries(st.sampled_from([f"d{n:02}" for n in range(60)]), document_weights, min_size=24),
+    changes=st.lists(
+        st.tuples(st.sampled_from([f"d{n:02}" for n in range(70)]), st.none() | document_weights),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_a_kept_index_brought_up_to_date_equals_one_assembled_whole(
+    first: dict[str, tuple[tuple[str, int], ...]],
+    changes: list[tuple[str, tuple[tuple[str, int], ...] | None]],
+) -> None:
+    assembled: list[int] = []
+    whole_assembly = assemble_index
+
+    def counted(weights_by_id: Mapping[str, Sequence[tuple[str, int]]]) -> SearchIndex:
+        assembled.append(len(weights_by_id))
+        return whole_assembly(weights_by_id)
+
+    # Weights by key, as the term-weight cache holds them: a key per distinct text.
+    weights = {repr(w): w for w in first.values()}
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / "search-index"
+        documents = {doc_id: repr(w) for doc_id, w in first.items()}
+        same_index(search_assembly.kept_index(folder, documents, weights), assemble_index(first))
+        setattr(search_assembly, "assemble_index", counted)  # noqa: B010 (a plain swap, restored below)
+        try:
+            current = dict(first)
+            for doc_id, new in changes:  # one build per change: a removal, an edit or an addition
+                if new is None:
+                    current.pop(doc_id, None)
+                else:
+                    current[doc_id] = new
+                    weights[repr(new)] = new
+                documents = {d: repr(w) for d, w in current.items()}
+                assembled.clear()
+                kept = search_assembly.kept_index(folder, documents, weights)
+                same_index(kept, assemble_index(current))
+                # A change to one document of twenty or more is applied, not assembled afresh.
+                assert assembled == []
+        finally:
+            setattr(search_assembly, "assemble_index", whole_assembly)  # noqa: B010
+
+
+def test_a_kept_index_that_cannot_be_trusted_is_assembled_afresh(tmp_path: Path) -> None:
+    weights_by_id = {f"d{n:02}": ((f"w{n % 7}", n + 1), (f"common{n % 3}", 5)) for n in range(40)}
+    weights = {repr(w): w for w in weights_by_id.values()}
+    documents = {d: repr(w) for d, w in weights_by_id.items()}
+    folder = tmp_path / "search-index"
+    search_assembly.kept_index(folder, documents, weights)
+    shard_files = sorted(folder.glob("t-*.pickle"))
+    shard_files[0].write_bytes(b"not a pickle")
+    shard_files[1].unlink()
+    changed = dict(weights_by_id) | {"d00": (("w0", 3), ("newword", 9))}
+    weights |= {repr(w): w for w in changed.values()}
+    documents = {d: repr(w) for d, w in changed.items()}
+    # The damaged files are made again when read; the next build finds the whole index sound.
+    for _ in range(2):
+        same_index(search_assembly.kept_index(folder, documents, weights), assemble_index(changed))
+    assert (folder / search_assembly.STATE_FILE).is_file()
+    for shard_file in folder.glob("t-*.pickle"):
+        assert isinstance(pickle.loads(shard_file.read_bytes()), dict)
+    # A build killed while writing shards leaves no state: the index is assembled afresh.
+    (folder / search_assembly.STATE_FILE).unlink()
+    same_index(search_assembly.kept_index(folder, documents, weights), assemble_index(changed))

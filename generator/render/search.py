@@ -30,13 +30,10 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 
-from generator.executor import fork_map
-from generator.model import Article
-from generator.render.incremental import Output
+from generator.model import Article, article_text_digest
 
 SEARCH_DIR = "search/data"
 TermWeights = tuple[tuple[str, int], ...]
@@ -210,12 +207,39 @@ def document_json(document: SearchDocument) -> str:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """Every file of the index except the documents: `meta.json`'s text, and the contents of
-    each term shard and completion bucket by site path (serialised when the file is made)."""
+    """Every file of the index except the documents: `meta.json`'s text, the contents of each
+    term shard and completion bucket by site path (serialised when the file is made), and the
+    fingerprint of each."""
 
     meta: str
-    shards: dict[str, dict[str, list[str | int]]]
+    shards: Mapping[str, dict[str, list[str | int]]]
     vocabulary: dict[str, list[str]]
+    shard_prints: dict[str, str]
+    vocabulary_prints: dict[str, str]
+
+
+def shard_path(term: str, shards_total: int) -> str:
+    """The site path of the term shard that holds `term`."""
+    return f"{SEARCH_DIR}/t/{fnv1a(term) % shards_total:x}.json"
+
+
+def vocabulary_path(term: str) -> str:
+    """The site path of the completion bucket that lists `term` (PREFIX_LENGTH letters or more)."""
+    return f"{SEARCH_DIR}/v/{fnv1a(term[:PREFIX_LENGTH]) % VOCABULARY_BUCKETS:x}.json"
+
+
+def index_meta(documents: int, shards_total: int) -> str:
+    """The text of `meta.json`."""
+    return dumps(
+        {
+            "version": INDEX_VERSION,
+            "documents": documents,
+            "shards": shards_total,
+            "buckets": VOCABULARY_BUCKETS,
+            "prefix": PREFIX_LENGTH,
+            "stop": sorted(STOP_WORDS),
+        }
+    )
 
 
 def assemble_index(weights_by_id: Mapping[str, Sequence[tuple[str, int]]]) -> SearchIndex:
@@ -233,23 +257,18 @@ def assemble_index(weights_by_id: Mapping[str, Sequence[tuple[str, int]]]) -> Se
                 found += (doc_id, weight)
     shards: dict[str, dict[str, list[str | int]]] = {}
     for term, found in postings.items():
-        shards.setdefault(f"{SEARCH_DIR}/t/{fnv1a(term) % shards_total:x}.json", {})[term] = found
+        shards.setdefault(shard_path(term, shards_total), {})[term] = found
     vocabulary: dict[str, list[str]] = {}
     for term in sorted(postings):
         if len(term) >= PREFIX_LENGTH:
-            bucket = fnv1a(term[:PREFIX_LENGTH]) % VOCABULARY_BUCKETS
-            vocabulary.setdefault(f"{SEARCH_DIR}/v/{bucket:x}.json", []).append(term)
-    meta = dumps(
-        {
-            "version": INDEX_VERSION,
-            "documents": len(weights_by_id),
-            "shards": shards_total,
-            "buckets": VOCABULARY_BUCKETS,
-            "prefix": PREFIX_LENGTH,
-            "stop": sorted(STOP_WORDS),
-        }
+            vocabulary.setdefault(vocabulary_path(term), []).append(term)
+    return SearchIndex(
+        meta=index_meta(len(weights_by_id), shards_total),
+        shards=shards,
+        vocabulary=vocabulary,
+        shard_prints={path: shard_fingerprint(shard) for path, shard in shards.items()},
+        vocabulary_prints={path: text_fingerprint("\n".join(words)) for path, words in vocabulary.items()},
     )
-    return SearchIndex(meta=meta, shards=shards, vocabulary=vocabulary)
 
 
 def shard_json(index: SearchIndex, path: str) -> str:
@@ -273,61 +292,12 @@ def shard_fingerprint(postings: Mapping[str, list[str | int]]) -> str:
 
 def weights_key(article: Article) -> str:
     """What an article's term weights depend on (its words, not its place in the site), hashed."""
-    digest = hashlib.blake2b(digest_size=16)
-    for text in (article.title, article.summary, article.body):
-        digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()
+    return article_text_digest(article).hex()
 
 
-def _text_fingerprint(text: str) -> str:
+def text_fingerprint(text: str) -> str:
+    """A hash of a text: the fingerprint of an output made from it alone."""
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _document_file(describe: Callable[[Article], SearchDocument], article: Article) -> str:
-    return document_json(describe(article))
-
-
-def search_outputs(
-    articles: Sequence[Article],
-    describe: Callable[[Article], SearchDocument],
-    fingerprint_document: Callable[[Article], str],
-    known_weights: dict[str, TermWeights],
-    workers: int = 1,
-) -> list[Output]:
-    """Every file of the index for `articles`, as outputs of kind "search".
-
-    `describe` gives what an article's result shows; `fingerprint_document` hashes its inputs.
-    `known_weights` holds term weights by `weights_key` from earlier builds: the missing ones
-    are computed (in forked processes when many) and added, and entries for articles no longer
-    there are dropped, so the caller can store it for the next build.
-    """
-    keys = {article.path: weights_key(article) for article in articles}
-    missing = [article for article in articles if keys[article.path] not in known_weights]
-    computed = fork_map(term_weights, missing, workers, min_items=500)
-    for article, weights in zip(missing, computed, strict=True):
-        known_weights[keys[article.path]] = weights
-    for stale in set(known_weights) - set(keys.values()):
-        del known_weights[stale]
-    ids = document_ids(keys)
-    index = assemble_index({ids[path]: known_weights[key] for path, key in keys.items()})
-    meta_path = f"{SEARCH_DIR}/meta.json"
-    outputs = [Output(meta_path, _text_fingerprint(index.meta), partial(str, index.meta), "search")]
-    for path, postings in sorted(index.shards.items()):
-        outputs.append(Output(path, shard_fingerprint(postings), partial(shard_json, index, path), "search"))
-    for path, words in sorted(index.vocabulary.items()):
-        outputs.append(
-            Output(path, _text_fingerprint("\n".join(words)), partial(vocabulary_json, index, path), "search")
-        )
-    for article in articles:
-        outputs.append(
-            Output(
-                f"{SEARCH_DIR}/d/{ids[article.path]}.json",
-                fingerprint_document(article),
-                partial(_document_file, describe, article),
-                "search",
-            )
-        )
-    return outputs
 
 
 __all__ = [
@@ -340,13 +310,17 @@ __all__ = [
     "document_json",
     "fnv1a",
     "fold",
+    "index_meta",
     "plain_text",
-    "search_outputs",
+    "shard_count",
     "shard_fingerprint",
     "shard_json",
+    "shard_path",
     "stem",
     "term_weights",
     "terms",
+    "text_fingerprint",
     "vocabulary_json",
+    "vocabulary_path",
     "weights_key",
 ]
