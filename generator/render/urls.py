@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 
 from generator.config import SiteConfig
+from generator.memo import BoundedMemo
 from generator.model import Article
 from generator.slugs import is_safe_slug, slugify
 
@@ -30,17 +31,28 @@ def event_path(slug: str) -> str:
 
 def source_path(name: str) -> str:
     """`sources/<slug>/`."""
-    return f"sources/{slugify(name, fallback_prefix='source')}/"
+    return _SOURCE_PATHS[name]
 
 
 def tag_path(tag: str) -> str:
     """`tags/<slug>/`."""
-    return f"tags/{slugify(tag, fallback_prefix='tag')}/"
+    return _TAG_PATHS[tag]
 
 
 def person_path(name: str) -> str:
     """`people/<slug>/`."""
-    return f"people/{slugify(name, fallback_prefix='person')}/"
+    return _PERSON_PATHS[name]
+
+
+# Indexes and pages ask for the path of every name of every article, several times a build:
+# a slug is made once per name.
+_SOURCE_PATHS: BoundedMemo[str, str] = BoundedMemo(
+    lambda name: f"sources/{slugify(name, fallback_prefix='source')}/"
+)
+_TAG_PATHS: BoundedMemo[str, str] = BoundedMemo(lambda tag: f"tags/{slugify(tag, fallback_prefix='tag')}/")
+_PERSON_PATHS: BoundedMemo[str, str] = BoundedMemo(
+    lambda name: f"people/{slugify(name, fallback_prefix='person')}/"
+)
 
 
 def day_path(date: datetime, zone: tzinfo) -> str:
