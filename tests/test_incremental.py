@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,8 @@ from generator.content import ArticleStore, KnownFile
 from generator.model import SiteContent, article_digest, article_text_digest
 from generator.pipeline import ARTICLE_CACHE, build
 from generator.render import render_site, urls
+from generator.render.digest import Report, Story
+from generator.render.incremental import Fingerprints
 
 from .conftest import SEEDS, make_project
 from .test_render import THEME, _article, make_config, make_content
@@ -278,3 +280,32 @@ def test_a_second_article_naming_a_person_links_the_first_one_to_their_new_page(
     render_site(both, make_config(), [THEME], tmp_path, search=False, previous=alone.fingerprints)
     assert "people/ada-quill/" in page.read_text()
     assert (tmp_path / "people/ada-quill/index.html").is_file()
+
+
+def test_plain_values_are_fingerprinted_whole_and_must_show_every_field() -> None:
+    when = datetime(2025, 4, 18, 9, tzinfo=UTC)
+    report = Report("Dam bursts", "articles/2025/04/dam/", "Wire", when, ("Echo",))
+    story = Story("dam", "Dam bursts", when, when, ("A dam burst.",), (report,), earlier=0, later=1)
+    prints = Fingerprints("salt", plain=(Report, Story))
+    base = prints.of("page", [story], ("Ann", "Bob"))
+    # A change deep inside a plain value, or in a row of names, changes the fingerprint.
+    nested = replace(story, reports=(replace(report, also=("Other",)),))
+    assert prints.of("page", [nested], ("Ann", "Bob")) != base
+    assert prints.of("page", [story], ("Ann", "Bo")) != base
+    assert prints.of("page", [story], ("Ann", "Bob")) == base
+
+    @dataclass(frozen=True)
+    class Hidden:
+        shown: str
+        hidden: str = field(default="", repr=False)
+
+    @dataclass(frozen=True)
+    class HandWritten:
+        text: str
+
+        def __repr__(self) -> str:
+            return "HandWritten"
+
+    for kind in (Hidden, HandWritten):
+        with pytest.raises(TypeError):
+            Fingerprints("salt", plain=(kind,))

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from generator.config import SiteConfig
 from generator.model import Article, SiteContent
-from generator.render import urls
+from generator.render import digest, urls
 from generator.render.feeds import atom_feed, digest_feed, json_feed, rss_feed
 from generator.render.incremental import (
     Fingerprints,
@@ -26,7 +26,14 @@ from generator.render.incremental import (
     remove_stale,
     theme_fingerprint,
 )
-from generator.render.pages import build_index, format_date, make_environment, render_page, site_pages
+from generator.render.pages import (
+    PeriodLink,
+    build_index,
+    format_date,
+    make_environment,
+    render_page,
+    site_pages,
+)
 from generator.render.search import SearchDocument, TermWeights, plain_text
 from generator.render.search_files import search_outputs
 from generator.render.sitemap import robots, sitemap, sitemap_index, split_pages
@@ -97,7 +104,7 @@ def site_outputs(
     index = build_index(content, config)
     # How many processes render does not change what they write.
     theme_key = theme_fingerprint(theme_dirs, repr(replace(config, workers=0)))
-    prints = Fingerprints(theme_key)
+    prints = Fingerprints(theme_key, plain=(digest.Report, digest.Story, digest.PeriodDigest, PeriodLink))
     outputs = static_outputs(theme_dirs, theme_key)
     pages = site_pages(content, index, config)
 

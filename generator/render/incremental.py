@@ -44,10 +44,20 @@ class Output:
 class Fingerprints:
     """Stable hashes of render inputs; each article and event is hashed once per build."""
 
-    def __init__(self, salt: str) -> None:
+    def __init__(self, salt: str, plain: Iterable[type] = ()) -> None:
+        """`plain` names dataclasses hashed by their repr: each field shown by the generated
+        `__repr__`, and nothing in them but text, numbers, dates and other plain values (no
+        articles or events). Checked here, since a hidden field would leave pages stale."""
         self.salt = salt
         self._memo: dict[int, bytes] = {}
         self._keep: list[object] = []  # keeps memoised objects alive, so their ids stay unique
+        self._plain = frozenset(plain)
+        for kind in self._plain:
+            # The repr dataclasses generate is wrapped against recursion; a hand-written one is not.
+            if not is_dataclass(kind) or not hasattr(kind.__repr__, "__wrapped__"):
+                raise TypeError(f"{kind.__name__}: not a dataclass with its generated repr")
+            if not all(item.repr for item in fields(kind)):
+                raise TypeError(f"{kind.__name__}: a field is left out of its repr")
 
     def of(self, *values: object) -> str:
         """The fingerprint of a page's inputs."""
@@ -79,7 +89,10 @@ class Fingerprints:
 
     def _feed(self, digest: Any, value: object) -> None:
         kind = type(value)
-        if kind in _SCALARS:
+        if kind in _SCALARS or kind in self._plain:
+            digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
+        elif (kind is tuple or kind is list) and all(type(item) in _SCALARS for item in value):  # type: ignore[attr-defined]
+            # A row of a names index, a page's names: one repr for the whole tuple.
             digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
         elif kind is Article or kind is Event:
             digest.update(self._object(value))  # type: ignore[arg-type]
