@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import pickle
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -82,17 +82,64 @@ def load_cache(folder: Path) -> CacheEntries:
         return CacheEntries()
     with _out_of_the_collectors_sight():
         for shard_file in shard_files:
-            try:
-                with shard_file.open("rb") as handle:
-                    stored = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-                continue
-            if not isinstance(stored, dict) or stored.get("version") != cache_stamp():
-                continue
-            shard = stored.get("entries")
-            if isinstance(shard, dict):
-                entries.update(shard)
+            entries.update(_read_shard(shard_file) or {})
         return CacheEntries(entries)
+
+
+def read_entries(folder: Path, keys: Iterable[str]) -> dict[str, Any]:
+    """The entries of a stored cache for those of `keys` it holds, reading only their shards."""
+    by_shard: dict[str, list[str]] = {}
+    for key in keys:
+        by_shard.setdefault(shard_of(key), []).append(key)
+    found: dict[str, Any] = {}
+    for shard, wanted in sorted(by_shard.items()):
+        stored = _read_shard(folder / f"{shard}.pickle") or {}
+        found.update((key, stored[key]) for key in wanted if key in stored)
+    return found
+
+
+def update_entries(folder: Path, put: Mapping[str, Any], drop: Iterable[str] = ()) -> int:
+    """Add or replace the entries `put` and remove the keys `drop` in a stored cache, reading and
+    writing only the shards that hold them; how many shard files were written.
+
+    For a build that changes a few entries of a large cache it never loads whole. A shard that
+    cannot be read is written with only this change: its other entries are made again when
+    needed, as for any lost cache.
+    """
+    changes: dict[str, dict[str, Any]] = {}
+    for key, value in put.items():
+        changes.setdefault(shard_of(key), {})[key] = value
+    for key in drop:
+        if key not in put:
+            changes.setdefault(shard_of(key), {})[key] = _DROP
+    order = sorted(set(changes) - {META_SHARD}) + ([META_SHARD] if META_SHARD in changes else [])
+    folder.mkdir(parents=True, exist_ok=True)
+    for shard in order:
+        entries = _read_shard(folder / f"{shard}.pickle") or {}
+        for key, value in changes[shard].items():
+            if value is _DROP:
+                entries.pop(key, None)
+            else:
+                entries[key] = value
+        payload = {"version": cache_stamp(), "entries": entries}
+        atomic_write_bytes(folder / f"{shard}.pickle", pickle.dumps(payload, protocol=5))
+    return len(order)
+
+
+_DROP = object()
+
+
+def _read_shard(shard_file: Path) -> dict[str, Any] | None:
+    """One shard's entries; None when it is missing, unreadable or from another version."""
+    try:
+        with shard_file.open("rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return None
+    if not isinstance(stored, dict) or stored.get("version") != cache_stamp():
+        return None
+    shard = stored.get("entries")
+    return shard if isinstance(shard, dict) else None
 
 
 def _unchanged(new: Any, old: Any) -> bool:

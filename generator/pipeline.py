@@ -31,6 +31,7 @@ from generator.inbox_cache import CachedFile, read_inbox_incrementally
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
 from generator.render.incremental import read_manifest, write_manifest
+from generator.render.search_files import SearchCache
 from generator.report import STATE_DIR, BuildReport, Diagnostics, project_lock, up_to_date_report
 from generator.summarise import summarise
 from generator.summarise.llm import LLMSummariser, Summariser, make_summariser
@@ -337,14 +338,12 @@ def build_site(
             articles=tuple(sorted(articles, key=lambda a: (a.date, a.path), reverse=True)),
             events=events,
         )
-        search_weights = load_cache(state / SEARCH_CACHE)
-        # Keyed by a hash of each article's text: the same keys mean the same cache.
-        cached_texts = set(search_weights)
+        search_cache = SearchCache(terms=state / SEARCH_CACHE, index=state / SEARCH_INDEX_CACHE)
         with _timed(report, "render"):
             rendered = render_site(
                 content, config, theme_dirs(root, config), work, previous=previous,
                 workers=config.process_count, timings=report.stage_seconds,
-                search_weights=search_weights, search_index_cache=state / SEARCH_INDEX_CACHE,
+                search_cache=search_cache,
             )  # fmt: skip
         report.pages = rendered.pages
         report.files_written = len(rendered.written)
@@ -353,8 +352,7 @@ def build_site(
             publish.put_in_place(work, output)
             write_manifest(manifest, rendered.fingerprints)
             publish.record_spare(state, manifest, output, rendered.written, rendered.removed)
-        if set(search_weights) != cached_texts:
-            save_cache(state / SEARCH_CACHE, search_weights)
+        search_cache.save()
     except BaseException:
         if work != publish.spare_folder(output):  # a first build's folder: nothing to keep
             shutil.rmtree(work, ignore_errors=True)

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.caches import META_SHARD, CacheEntries, load_cache, save_cache, shard_of
+from generator.caches import (
+    META_SHARD,
+    CacheEntries,
+    load_cache,
+    read_entries,
+    save_cache,
+    shard_of,
+    update_entries,
+)
 
 
 def entries(count: int) -> dict[str, object]:
@@ -109,3 +117,24 @@ def test_a_build_freezes_its_caches_only_while_it_lasts(
     build(project, replace(config, title="Another title"))
     assert frozen_during and min(frozen_during) > 0, "the loaded caches are frozen during the build"
     assert gc.get_freeze_count() == 0, "and nothing stays frozen after it"
+
+
+def test_a_few_entries_are_read_and_changed_without_loading_the_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "terms"
+    save_cache(folder, entries(300))
+    before = stamps(folder)
+    wanted = ["2025/01/article-4.md", "2025/01/article-250.md", "missing"]
+    assert read_entries(folder, wanted) == {key: entries(300)[key] for key in wanted[:2]}
+
+    put, drop = {"2025/02/new.md": (1, 2, "new")}, ["2025/01/article-9.md"]
+    written = update_entries(folder, put, drop)
+    after = stamps(folder)
+    expected = {f"{shard_of(key)}.pickle" for key in [*put, *drop]}
+    assert {name for name in after if after[name] != before[name]} == expected and written == len(expected)
+    changed = entries(300) | put
+    del changed["2025/01/article-9.md"]
+    assert load_cache(folder) == changed
+    # A shard that cannot be read keeps only the change: a cache, made again where needed.
+    (folder / f"{shard_of('2025/02/new.md')}.pickle").write_bytes(b"damaged")
+    update_entries(folder, {"2025/02/new.md": (3, 4, "newer")})
+    assert read_entries(folder, ["2025/02/new.md"]) == {"2025/02/new.md": (3, 4, "newer")}

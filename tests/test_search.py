@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import pickle
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.caches import load_cache
 from generator.model import Article
 from generator.render import search, search_assembly
 from generator.render.search import (
@@ -24,8 +26,9 @@ from generator.render.search import (
     plain_text,
     term_weights,
     terms,
+    weights_key,
 )
-from generator.render.search_files import search_outputs
+from generator.render.search_files import SearchCache, search_outputs
 
 
 def article(path: str, title: str, body: str, summary: str = "A summary.") -> Article:
@@ -103,14 +106,14 @@ def test_term_weights_are_computed_once_per_text(monkeypatch: pytest.MonkeyPatch
     def describe(item: Article) -> SearchDocument:
         return SearchDocument(item.path, item.title, None, None, "18 April 2025", "2025-04", plain_text(item))
 
-    known: dict[str, tuple[tuple[str, int], ...]] = {}
-    search_outputs(first, describe, lambda item: item.path, known)
+    cache = SearchCache()
+    search_outputs(first, describe, lambda item: item.path, cache)
     assert sorted(calls) == ["a.md", "b.md"]
     calls.clear()
     edited = article("b.md", "Two", "Gamma delta, edited.")
-    outputs = search_outputs([first[0], edited], describe, lambda item: item.path, known)
+    outputs = search_outputs([first[0], edited], describe, lambda item: item.path, cache)
     assert calls == ["b.md"]
-    assert len(known) == 2  # the old text of b.md is forgotten
+    assert len(cache.weights) == 2  # the old text of b.md is forgotten
     documents = [o for o in outputs if "/d/" in o.path]
     assert sorted(json.loads(str(o.make()))["title"] for o in documents) == ["One", "Two"]
 
@@ -129,7 +132,8 @@ def test_an_index_is_byte_identical_whatever_the_order_of_articles(tmp_path: Pat
         def describe(item: Article) -> SearchDocument:
             return SearchDocument(item.path, item.title, None, None, "", "2025-04", plain_text(item))
 
-        return {o.path: str(o.make()) for o in search_outputs(order, describe, lambda item: item.path, {})}
+        outputs = search_outputs(order, describe, lambda item: item.path, SearchCache())
+        return {o.path: str(o.make()) for o in outputs}
 
     assert files(items) == files(list(reversed(items)))
 
@@ -162,41 +166,47 @@ def test_a_kept_index_brought_up_to_date_equals_one_assembled_whole(
     first: dict[str, tuple[tuple[str, int], ...]],
     changes: list[tuple[str, tuple[tuple[str, int], ...] | None]],
 ) -> None:
-    assembled: list[int] = []
-    whole_assembly = assemble_index
-
-    def counted(weights_by_id: Mapping[str, Sequence[tuple[str, int]]]) -> SearchIndex:
-        assembled.append(len(weights_by_id))
-        return whole_assembly(weights_by_id)
-
     # Weights by key, as the term-weight cache holds them: a key per distinct text.
-    weights = {repr(w): w for w in first.values()}
+    weights = Weights({repr(w): w for w in first.values()})
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary) / "search-index"
         documents = {doc_id: repr(w) for doc_id, w in first.items()}
         same_index(search_assembly.kept_index(folder, documents, weights), assemble_index(first))
-        setattr(search_assembly, "assemble_index", counted)  # noqa: B010 (a plain swap, restored below)
-        try:
-            current = dict(first)
-            for doc_id, new in changes:  # one build per change: a removal, an edit or an addition
-                if new is None:
-                    current.pop(doc_id, None)
-                else:
-                    current[doc_id] = new
-                    weights[repr(new)] = new
-                documents = {d: repr(w) for d, w in current.items()}
-                assembled.clear()
-                kept = search_assembly.kept_index(folder, documents, weights)
-                same_index(kept, assemble_index(current))
-                # A change to one document of twenty or more is applied, not assembled afresh.
-                assert assembled == []
-        finally:
-            setattr(search_assembly, "assemble_index", whole_assembly)  # noqa: B010
+        current = dict(first)
+        for doc_id, new in changes:  # one build per change: a removal, an edit or an addition
+            if new is None:
+                current.pop(doc_id, None)
+            else:
+                current[doc_id] = new
+                weights.stored[repr(new)] = new
+            documents = {d: repr(w) for d, w in current.items()}
+            weights.asked = []
+            kept = search_assembly.kept_index(folder, documents, weights)
+            same_index(kept, assemble_index(current))
+            # A change to one document of twenty or more is applied, not assembled afresh: only
+            # the changed documents' weights were asked for.
+            assert all(keys is not None and len(keys) <= 2 for keys in weights.asked)
+
+
+class Weights:
+    """A `WeightSource` over a dict, recording what was asked for (None: every weight)."""
+
+    def __init__(self, stored: dict[str, tuple[tuple[str, int], ...]]) -> None:
+        self.stored = stored
+        self.asked: list[Collection[str] | None] = []
+
+    def some(self, keys: Collection[str]) -> Mapping[str, tuple[tuple[str, int], ...]]:
+        self.asked.append(keys)
+        return self.stored
+
+    def every(self) -> Mapping[str, tuple[tuple[str, int], ...]]:
+        self.asked.append(None)
+        return self.stored
 
 
 def test_a_kept_index_that_cannot_be_trusted_is_assembled_afresh(tmp_path: Path) -> None:
     weights_by_id = {f"d{n:02}": ((f"w{n % 7}", n + 1), (f"common{n % 3}", 5)) for n in range(40)}
-    weights = {repr(w): w for w in weights_by_id.values()}
+    weights = Weights({repr(w): w for w in weights_by_id.values()})
     documents = {d: repr(w) for d, w in weights_by_id.items()}
     folder = tmp_path / "search-index"
     search_assembly.kept_index(folder, documents, weights)
@@ -204,7 +214,7 @@ def test_a_kept_index_that_cannot_be_trusted_is_assembled_afresh(tmp_path: Path)
     shard_files[0].write_bytes(b"not a pickle")
     shard_files[1].unlink()
     changed = dict(weights_by_id) | {"d00": (("w0", 3), ("newword", 9))}
-    weights |= {repr(w): w for w in changed.values()}
+    weights.stored |= {repr(w): w for w in changed.values()}
     documents = {d: repr(w) for d, w in changed.items()}
     # The damaged files are made again when read; the next build finds the whole index sound.
     for _ in range(2):
@@ -215,3 +225,37 @@ def test_a_kept_index_that_cannot_be_trusted_is_assembled_afresh(tmp_path: Path)
     # A build killed while writing shards leaves no state: the index is assembled afresh.
     (folder / search_assembly.STATE_FILE).unlink()
     same_index(search_assembly.kept_index(folder, documents, weights), assemble_index(changed))
+
+
+def test_adding_and_editing_articles_reads_and_stores_only_their_weights(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [
+        article(f"2025/04/story-{n}.md", f"Story {n}", f"Words number {n} about topic{n % 5} and more.")
+        for n in range(40)
+    ]
+
+    def describe(item: Article) -> SearchDocument:
+        return SearchDocument(item.path, item.title, None, None, "", "2025-04", plain_text(item))
+
+    def build(order: list[Article], cache: SearchCache) -> dict[str, str]:
+        files = {o.path: str(o.make()) for o in search_outputs(order, describe, lambda a: a.path, cache)}
+        cache.save()
+        return files
+
+    first = SearchCache(terms=tmp_path / "terms", index=tmp_path / "index")
+    build(items, first)
+    assert first.whole  # nothing kept yet: every weight was made and stored
+
+    def whole_read(folder: Path) -> None:
+        raise AssertionError(f"{folder} read whole")
+
+    monkeypatch.setattr("generator.render.search_files.load_cache", whole_read)
+    edited = replace(items[3], body="Entirely new words.")
+    later = [*items[:3], edited, *items[4:], article("2025/04/new.md", "New", "A new story about topic1.")]
+    kept = SearchCache(terms=tmp_path / "terms", index=tmp_path / "index")
+    files = build(later, kept)
+    assert not kept.whole
+    assert files == build(later, SearchCache())
+    # The store holds exactly the current texts' weights: the new ones in, the edited one's old out.
+    assert load_cache(tmp_path / "terms") == {weights_key(a): term_weights(a) for a in later}

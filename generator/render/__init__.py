@@ -34,8 +34,8 @@ from generator.render.pages import (
     render_page,
     site_pages,
 )
-from generator.render.search import SearchDocument, TermWeights, plain_text
-from generator.render.search_files import search_outputs
+from generator.render.search import SearchDocument, plain_text
+from generator.render.search_files import SearchCache, search_outputs
 from generator.render.sitemap import robots, sitemap, sitemap_index, split_pages
 
 
@@ -88,17 +88,15 @@ def site_outputs(
     content: SiteContent,
     config: SiteConfig,
     theme_dirs: Sequence[Path],
-    search_weights: dict[str, TermWeights] | None = None,
+    search_cache: SearchCache | None = None,
     workers: int = 1,
     timings: dict[str, float] | None = None,
-    search_index_cache: Path | None = None,
 ) -> tuple[list[Output], int]:
     """Every file of the site, with fingerprints; and the page count.
 
-    The search index is left out when `search_weights` is None; otherwise that cache of term
-    weights is used and refreshed, and the assembled index kept in `search_index_cache` (see
-    `search_files.search_outputs`); the seconds that takes are put in `timings` under
-    "search index: plan".
+    The search index is left out when `search_cache` is None; otherwise what it keeps is used
+    and refreshed (see `search_files.SearchCache`); the seconds that takes are put in `timings`
+    under "search index: plan".
     """
     env = make_environment(theme_dirs, config)
     index = build_index(content, config)
@@ -190,7 +188,7 @@ def site_outputs(
         )  # fmt: skip
     outputs.append(Output("robots.txt", theme_key, partial(robots, config), "sitemap"))
     outputs.append(Output(".nojekyll", "", lambda: "", "static"))
-    if search_weights is not None:
+    if search_cache is not None:
         started = time.perf_counter()
 
         def describe(article: Article) -> SearchDocument:
@@ -210,9 +208,7 @@ def site_outputs(
             return prints.of("search-document", article, event.title if event else None)
 
         outputs.extend(
-            search_outputs(
-                content.articles, describe, fingerprint_document, search_weights, workers, search_index_cache
-            )
+            search_outputs(content.articles, describe, fingerprint_document, search_cache, workers)
         )
         if timings is not None:
             timings["search index: plan"] = time.perf_counter() - started
@@ -232,24 +228,22 @@ PARTS = {
 def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path], out_dir: Path,
                 search: bool = True, previous: dict[str, str] | None = None,
                 workers: int = 1, timings: dict[str, float] | None = None,
-                search_weights: dict[str, TermWeights] | None = None,
-                search_index_cache: Path | None = None) -> RenderReport:  # fmt: skip
+                search_cache: SearchCache | None = None) -> RenderReport:  # fmt: skip
     """Bring `out_dir` to the site for `content`: make what changed since `previous`, drop the rest.
 
     `out_dir` is empty or a linked copy of the site that `previous` describes; a changed file
     replaces its name there, never writes into the linked file. `search=False`
-    leaves out the search index; `search_weights` is the term-weight cache it reads and
-    refreshes (a fresh one when not given), and `search_index_cache` the folder where the
-    assembled index is kept between builds (none: assembled whole). Seconds per part (plan,
-    pages, feeds, sitemap, search index) are added to `timings` when given.
+    leaves out the search index; `search_cache` is what the index keeps between builds, read and
+    refreshed here (by default nothing is kept: made afresh in memory); the caller saves it.
+    Seconds per part (plan, pages, feeds, sitemap, search index) are added to `timings` when given.
     """
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     content = with_aware_dates(content, config.zone)
-    if search and search_weights is None:
-        search_weights = {}
+    if search and search_cache is None:
+        search_cache = SearchCache()
     outputs, page_count = site_outputs(
-        content, config, theme_dirs, search_weights if search else None, workers, timings, search_index_cache
+        content, config, theme_dirs, search_cache if search else None, workers, timings
     )
     # The search index is timed apart: the render stage proper is pages, feeds and sitemap.
     search_plan = timings.pop("search index: plan", 0.0)

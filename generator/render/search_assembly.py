@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import bisect
 import pickle
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from generator.caches import cache_stamp
 from generator.fsutil import atomic_write_bytes, replace_file
@@ -100,44 +100,68 @@ class _State:
     vocabulary_prints: dict[str, str] = field(default_factory=dict)
 
 
-def kept_index(
-    folder: Path | None, documents: Mapping[str, str], weights: Mapping[str, TermWeights]
-) -> SearchIndex:
+class WeightSource(Protocol):
+    """Where `kept_index` gets term weights by weights key, as few as it can."""
+
+    def some(self, keys: Collection[str]) -> Mapping[str, TermWeights]:
+        """At least the weights of those `keys` that are current documents' or still stored."""
+        ...
+
+    def every(self) -> Mapping[str, TermWeights]:
+        """The weights of every current document."""
+        ...
+
+
+def kept_index(folder: Path | None, documents: Mapping[str, str], weights: WeightSource) -> SearchIndex:
     """The index of `documents` (doc id → weights key), from the one kept in `folder` where it
     can be brought up to date, else assembled whole; `folder` is left holding it.
 
-    `weights` maps weights keys to term weights: every current key, and the previous build's
-    keys where still known (the postings of a changed or removed document are found from them).
+    Bringing it up to date asks `weights` only for the documents added, changed or removed
+    (the postings of a changed or removed document are found from its previous weights).
     """
-    current = {doc_id: weights[key] for doc_id, key in documents.items()}
+
+    def assemble() -> SearchIndex:
+        every = weights.every()
+        return assemble_index({doc_id: every[key] for doc_id, key in documents.items()})
+
     if folder is None:
-        return assemble_index(current)
+        return assemble()
     state = _read_state(folder)
-    if state is not None:
-        updated = _updated(folder, state, documents, weights, lambda: assemble_index(current))
-        if updated is not None:
-            return updated
-    index = assemble_index(current)
+    changes = _changes(state, documents) if state is not None else None
+    if state is not None and changes is not None:
+        removed, added = changes
+        known = weights.some({state.documents[d] for d in removed} | {documents[d] for d in added})
+        if all(state.documents[d] in known for d in removed):
+            updated = _updated(folder, state, documents, removed, added, known, assemble)
+            if updated is not None:
+                return updated
+    index = assemble()
     _store_whole(folder, index, documents)
     return index
 
 
-def _updated(
-    folder: Path,
-    state: _State,
-    documents: Mapping[str, str],
-    weights: Mapping[str, TermWeights],
-    assemble: Callable[[], SearchIndex],
-) -> SearchIndex | None:
-    """The kept index with the changes applied and stored, or None where it cannot be."""
+def _changes(state: _State, documents: Mapping[str, str]) -> tuple[list[str], list[str]] | None:
+    """The documents removed (or changed) and added (or changed) since the kept index; None when
+    it cannot be brought up to date (another shard count, or too much changed)."""
     if state.shards_total != shard_count(len(documents)):
         return None
     removed = sorted(d for d, key in state.documents.items() if documents.get(d) != key)
     added = sorted(d for d, key in documents.items() if state.documents.get(d) != key)
     if len(removed) + len(added) > max(1, len(documents)) * MOST_CHANGED:
         return None
-    if any(state.documents[d] not in weights for d in removed):
-        return None
+    return removed, added
+
+
+def _updated(
+    folder: Path,
+    state: _State,
+    documents: Mapping[str, str],
+    removed: list[str],
+    added: list[str],
+    weights: Mapping[str, TermWeights],
+    assemble: Callable[[], SearchIndex],
+) -> SearchIndex | None:
+    """The kept index with the changes applied and stored, or None where it cannot be."""
     if not removed and not added:
         shards = StoredShards(folder, state.shard_prints, {}, assemble)
         return _index(state, shards, len(documents))
@@ -287,4 +311,4 @@ def _read_state(folder: Path) -> _State | None:
     return state if isinstance(state, _State) else None
 
 
-__all__ = ["STATE_FILE", "StoredShards", "kept_index"]
+__all__ = ["STATE_FILE", "StoredShards", "WeightSource", "kept_index"]
