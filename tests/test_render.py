@@ -410,3 +410,24 @@ def test_naive_dates_are_read_as_site_time(tmp_path: Path) -> None:
     )
     assert (tmp_path / "archive/2025/04/19/index.html").is_file()
     assert "Sat, 19 Apr 2025 14:30:00 GMT" in (tmp_path / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_list_items_come_from_the_themes_macro_at_each_level(tmp_path: Path) -> None:
+    content = make_content()
+    theme = tmp_path / "override"
+    (theme / "templates").mkdir(parents=True)
+    # A project override of the item macro alone: every list page uses it.
+    (theme / "templates" / "macros.html").write_text(
+        "{% macro article_item(article, show_event=none, level=3) %}"
+        "<li class=mine>{{ article.title }} h{{ level }}</li>{% endmacro %}"
+    )
+    site = tmp_path / "site"
+    render_site(content, make_config(), [theme, THEME], site, search=False)
+    source_page = (site / "sources" / "daily-planet" / "index.html").read_text()
+    day_page = (site / "archive" / "2025" / "05" / "03" / "index.html").read_text()
+    assert "<li class=mine>Minister replaced h2</li>" in source_page
+    assert "<li class=mine>Minister replaced h2</li>" in day_page
+    home = (site / "index.html").read_text()
+    assert "<li class=mine>Minister replaced h3</li>" in home  # the home page's level, made apart
+    hostile_day = (site / "archive" / "2025" / "05" / "02" / "index.html").read_text()
+    assert "<li class=mine>Minister &lt;script&gt;alert(" in hostile_day  # still escaped

@@ -169,8 +169,35 @@ def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environm
         counted=counted,
         date_range=lambda start, end: date_range(start, end, config),
         external_url=safe_external_url,
+        article_item=_remembered_items(env),
     )
     return env
+
+
+def _remembered_items(env: Environment) -> Any:
+    """`article_item(article, show_event=None, level=3)`: the theme's `macros.html` macro of that
+    name, made once per article in a process and reused.
+
+    An article is listed on its day's, month's, source's and every tag's and person's page, and a
+    long list page is mostly these items: rendering each once made those pages several times
+    faster. The item depends only on its arguments and the site's settings.
+    """
+    made: dict[tuple[int, int, int], tuple[object, object, Markup]] = {}
+
+    def article_item(article: Article, show_event: Event | None = None, level: int = 3) -> Markup:
+        key = (id(article), id(show_event), level)
+        found = made.get(key)
+        # The objects are kept with the item, so an id cannot be reused by another article.
+        if found is None or found[0] is not article or found[1] is not show_event:
+            macro = env.get_template("macros.html").module.article_item  # type: ignore[attr-defined]
+            found = made[key] = (
+                article,
+                show_event,
+                Markup(macro(article, show_event=show_event, level=level)),
+            )
+        return found[2]
+
+    return article_item
 
 
 @dataclass(frozen=True)
