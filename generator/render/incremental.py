@@ -91,7 +91,7 @@ class Fingerprints:
         kind = type(value)
         if kind in _SCALARS or kind in self._plain:
             digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
-        elif (kind is tuple or kind is list) and all(type(item) in _SCALARS for item in value):  # type: ignore[attr-defined]
+        elif kind is tuple and all(type(item) in _SCALARS for item in value):  # type: ignore[attr-defined]
             # A row of a names index, a page's names: one repr for the whole tuple.
             digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
         elif kind is Article or kind is Event:
