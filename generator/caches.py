@@ -121,8 +121,7 @@ def update_entries(folder: Path, put: Mapping[str, Any], drop: Iterable[str] = (
                 entries.pop(key, None)
             else:
                 entries[key] = value
-        payload = {"version": cache_stamp(), "entries": entries}
-        atomic_write_bytes(folder / f"{shard}.pickle", pickle.dumps(payload, protocol=5))
+        write_stamped(folder / f"{shard}.pickle", "entries", entries)
     return len(order)
 
 
@@ -131,15 +130,26 @@ _DROP = object()
 
 def _read_shard(shard_file: Path) -> dict[str, Any] | None:
     """One shard's entries; None when it is missing, unreadable or from another version."""
+    shard = read_stamped(shard_file, "entries")
+    return shard if isinstance(shard, dict) else None
+
+
+def write_stamped(path: Path, name: str, value: Any) -> None:
+    """Pickle `value` into a cache file, stamped with the versions (see `read_stamped`)."""
+    atomic_write_bytes(path, pickle.dumps({"version": cache_stamp(), name: value}, protocol=5))
+
+
+def read_stamped(path: Path, name: str) -> Any:
+    """The value `write_stamped` stored under `name`; None when the file is missing, unreadable
+    or from another version."""
     try:
-        with shard_file.open("rb") as handle:
+        with path.open("rb") as handle:
             stored = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return None
     if not isinstance(stored, dict) or stored.get("version") != cache_stamp():
         return None
-    shard = stored.get("entries")
-    return shard if isinstance(shard, dict) else None
+    return stored.get(name)
 
 
 def _unchanged(new: Any, old: Any) -> bool:
@@ -175,8 +185,7 @@ def save_cache(folder: Path, entries: dict[str, Any]) -> int:
     # The meta shard last: see the module's docstring.
     order = sorted(changed - {META_SHARD}) + ([META_SHARD] if META_SHARD in changed else [])
     for shard in order:
-        payload = {"version": cache_stamp(), "entries": by_shard.get(shard, {})}
-        atomic_write_bytes(folder / f"{shard}.pickle", pickle.dumps(payload, protocol=5))
+        write_stamped(folder / f"{shard}.pickle", "entries", by_shard.get(shard, {}))
     if isinstance(entries, CacheEntries):
         entries.loaded = dict(entries)
     # A cache from before shards was one file beside the folder.

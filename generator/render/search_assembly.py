@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from generator.caches import cache_stamp
-from generator.fsutil import atomic_write_bytes, replace_file
+from generator.caches import read_stamped, write_stamped
+from generator.fsutil import replace_file
 from generator.render.search import (
     PREFIX_LENGTH,
     SearchIndex,
@@ -296,18 +296,11 @@ def _read_shard(folder: Path, path: str) -> Postings | None:
 
 
 def _write_state(folder: Path, state: _State) -> None:
-    payload = {"version": cache_stamp(), "state": state}
-    atomic_write_bytes(folder / STATE_FILE, pickle.dumps(payload, protocol=5))
+    write_stamped(folder / STATE_FILE, "state", state)
 
 
 def _read_state(folder: Path) -> _State | None:
-    try:
-        stored: Any = pickle.loads((folder / STATE_FILE).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        return None
-    if not isinstance(stored, dict) or stored.get("version") != cache_stamp():
-        return None
-    state = stored.get("state")
+    state = read_stamped(folder / STATE_FILE, "state")
     return state if isinstance(state, _State) else None
 
 
