@@ -41,6 +41,7 @@ import corpus  # noqa: E402
 
 STAGE_LINE = re.compile(r"^\s*([a-z+: ]+?):\s+([0-9.]+) s$")
 MEMORY_LINE = re.compile(r"peak memory: this process (\d+) MiB, largest child process (\d+) MiB")
+RISES_LINE = re.compile(r"peak memory rose in: (.+ MiB)$", re.MULTILINE)
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Run:
     own_mib: float = 0.0
     """The build process alone; `peak_mib` also counts its children (the render and grouping workers)."""
     child_mib: float = 0.0
+    memory_rises: str = ""
+    """The stages after which the build process's peak memory had grown, as the build printed them."""
 
 
 def settle(project: Path, limit: float = 600.0) -> None:
@@ -92,7 +95,10 @@ def run_build(project: Path) -> Run:
     memory = MEMORY_LINE.search(output)
     # ru_maxrss is in KiB on Linux; it covers the build process, the largest of the tree.
     own, child = (float(memory.group(1)), float(memory.group(2))) if memory else (0.0, 0.0)
-    return Run(seconds, usage.ru_maxrss / 1024, stages, summary.strip(), own, child)
+    rises = RISES_LINE.search(output)
+    return Run(
+        seconds, usage.ru_maxrss / 1024, stages, summary.strip(), own, child, rises.group(1) if rises else ""
+    )
 
 
 def tree_size(path: Path) -> tuple[int, float]:
@@ -181,6 +187,8 @@ def print_results(all_results: list[dict[str, object]]) -> None:
             print(f"{key:>12}: {run.seconds:7.2f} s  peak {run.peak_mib:7.0f} MiB (build process "
                   f"{run.own_mib:.0f}, largest child {run.child_mib:.0f})  | {run.summary}")  # fmt: skip
             print("              " + ", ".join(f"{stage} {secs:.2f}" for stage, secs in run.stages.items()))
+            if run.memory_rises:
+                print(f"              peak memory rose in: {run.memory_rises}")
         output = results["output"]
         assert isinstance(output, tuple)
         print(f"      output: {output[0]} files, {output[1]:.1f} MiB")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import resource
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from generator.config import SiteConfig, load_config, normalise_base_url
 from generator.errors import BroadsheetError, InputError, StrictModeError
 from generator.freshness import input_signature
 from generator.model import CleanDocument, RawDocument
-from generator.report import BuildReport, project_lock, up_to_date_report
+from generator.report import BuildReport, memory_rises, peak_memory_mib, project_lock, up_to_date_report
 from generator.sources import (
     SOURCES_FILE,
     append_sources,
@@ -152,7 +151,7 @@ def _run_build(project: Path, config: SiteConfig, show_progress: bool) -> BuildR
 @click.option("--base-url", help="Override site.toml's base_url, e.g. https://user.github.io/repo/.")
 @click.option("--strict", is_flag=True, help="Exit with code 3 if any warning or skipped file was reported.")
 @click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
-@click.option("-v", "--verbose", count=True, help="Print more detail (per-stage times).")
+@click.option("-v", "--verbose", count=True, help="Print more detail (per-stage times and peak memory).")
 @click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new articles from sources.toml.")
 @_handle_errors
 def build_command(
@@ -175,10 +174,12 @@ def build_command(
     if verbose:
         for stage, seconds in report.stage_seconds.items():
             log.debug(f"{stage:>16}: {seconds:.2f} s")
-        # ru_maxrss is in KiB on Linux; children are the worker processes.
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        # The children are the worker processes.
+        own, child = peak_memory_mib(), peak_memory_mib(children=True)
         log.debug(f"     peak memory: this process {own:.0f} MiB, largest child process {child:.0f} MiB")
+        rises = memory_rises(report.stage_peaks)
+        if rises:
+            log.debug("     peak memory rose in: " + ", ".join(f"{s} to {m:.0f}" for s, m in rises) + " MiB")
     written = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.written.items()))
     problems = len(report.diagnostics.errors) + len(report.diagnostics.warnings) + fetch_problems
     log.info(

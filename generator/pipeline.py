@@ -32,7 +32,14 @@ from generator.model import Article, CleanDocument, Digest, Event, RawDocument, 
 from generator.render import render_site
 from generator.render.incremental import read_manifest, write_manifest
 from generator.render.search_files import SearchCache
-from generator.report import STATE_DIR, BuildReport, Diagnostics, project_lock, up_to_date_report
+from generator.report import (
+    STATE_DIR,
+    BuildReport,
+    Diagnostics,
+    peak_memory_mib,
+    project_lock,
+    up_to_date_report,
+)
 from generator.summarise import summarise
 from generator.summarise.llm import LLMSummariser, Summariser, make_summariser
 from generator.summarise.text import stop_words
@@ -58,6 +65,7 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
         yield
     finally:
         report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
+        report.stage_peaks.append((stage, peak_memory_mib()))
 
 
 @dataclass(frozen=True)

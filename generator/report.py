@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import resource
+import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +51,29 @@ class BuildReport:
     written: Counter[str] = field(default_factory=Counter)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_peaks: list[tuple[str, float]] = field(default_factory=list)
+    """The build process's peak memory (MiB) as each stage ended, in order: a stage after which it
+    rose is one that raised it (what a large site needs memory for)."""
     up_to_date: bool = False
     files_written: int = 0
+
+
+def peak_memory_mib(children: bool = False) -> float:
+    """The peak resident memory of this process (or of the largest finished child), in MiB."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    # ru_maxrss is in KiB on Linux and in bytes on macOS.
+    return usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
+
+
+def memory_rises(peaks: Iterable[tuple[str, float]], at_least: float = 1.0) -> list[tuple[str, float]]:
+    """The stages after which the peak memory had risen by `at_least` MiB or more, with the new peak."""
+    rises = []
+    before = 0.0
+    for stage, peak in peaks:
+        if peak - before >= at_least:
+            rises.append((stage, peak))
+        before = max(before, peak)
+    return rises
 
 
 @contextlib.contextmanager

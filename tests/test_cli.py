@@ -13,6 +13,7 @@ import click
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.report import memory_rises
 
 from .conftest import REPO
 
@@ -75,6 +76,24 @@ def test_quiet_build_prints_nothing_on_success(project: Path) -> None:
     result = run(project, "build", "--quiet")
     assert result.returncode == 0
     assert result.stderr == ""
+
+
+def test_verbose_build_prints_each_stage_and_the_stages_that_raised_the_peak_memory(project: Path) -> None:
+    result = run(project, "build", "-v")
+    assert result.returncode == 0, result.stderr
+    stages = re.findall(r"^\s*([a-z+: ]+?): [\d.]+ s$", result.stderr, re.MULTILINE)
+    assert {"ingest", "clean+summarise", "group", "render: pages", "search index"} <= set(stages)
+    rises = re.search(r"peak memory rose in: (.+) MiB$", result.stderr, re.MULTILINE)
+    assert rises is not None
+    steps = [re.fullmatch(r"(.+) to (\d+)", step) for step in rises.group(1).split(", ")]
+    peaks = [int(step.group(2)) for step in steps if step]
+    assert len(peaks) == len(steps) and peaks == sorted(peaks) and len(set(peaks)) == len(peaks)
+    assert all(step.group(1) in stages for step in steps if step)
+
+
+def test_memory_rises_names_only_the_stages_after_which_the_peak_grew() -> None:
+    peaks = [("load", 40.0), ("ingest", 90.0), ("load", 90.4), ("group", 150.0), ("write", 150.0)]
+    assert memory_rises(peaks) == [("load", 40.0), ("ingest", 90.0), ("group", 150.0)]
 
 
 def test_extract_json_gives_one_object_per_file() -> None:
