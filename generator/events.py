@@ -267,17 +267,26 @@ def shared_passage_pairs(
     total = sum(lengths)
     if total == 0:
         return set()
+    # Arrays as long as all passages together (millions) are few and short-lived: they were most
+    # of a full build's peak memory.
     flat = np.concatenate(passages)
-    owners = np.repeat(np.arange(len(passages), dtype=np.int64), lengths)
     order = np.argsort(flat, kind="stable")
-    flat, owners = flat[order], owners[order]
-    boundaries = np.flatnonzero(flat[1:] != flat[:-1]) + 1
-    starts = np.concatenate(([0], boundaries))
-    ends = np.concatenate((boundaries, [total]))
-    sizes = ends - starts
+    flat = flat[order]
+    # Whose each sorted entry is, from its place in the concatenation.
+    owners = np.searchsorted(np.cumsum(lengths), order, side="right")
+    del order
+    # Entries equal to the next one: a passage shared by several articles, a few among millions.
+    # A run of consecutive such positions is one passage, one entry longer than the run.
+    same = np.flatnonzero(flat[1:] == flat[:-1])
+    del flat
+    if len(same) == 0:
+        return set()
+    breaks = np.flatnonzero(np.diff(same) != 1) + 1
+    starts = same[np.concatenate(([0], breaks))]
+    sizes = np.diff(np.concatenate(([0], breaks, [len(same)]))) + 1
     # A passage in very many articles is boilerplate ("contributed to this report"), not a quote.
     common = max(10, len(articles) // 50)
-    shared = (sizes > 1) & (sizes <= common)
+    shared = sizes <= common
     runs = np.stack((starts[shared], sizes[shared]), axis=1)
     moments = _microseconds(articles)
     window = timedelta(days=settings.window_days) // timedelta(microseconds=1)
@@ -380,13 +389,20 @@ def assign_events(
         return bag, passage_hashes(article.body)
 
     extracted = fork_map(features, articles, workers)
-    vectors = tfidf_vectors([bag for bag, _ in extracted])
+    # Each step's inputs are let go as soon as it has used them: at 10,000 articles the term bags,
+    # the vectors and the passages, held to the end, were most of a full build's peak memory.
+    bags = [bag for bag, _ in extracted]
+    passages = [hashes for _, hashes in extracted]
+    del extracted
+    vectors = tfidf_vectors(bags)
+    del bags
     pairs = candidate_pairs(articles, vectors, settings)
+    del vectors
     groups = _Groups(articles)
     # 1. cores: strong links and shared quotations
     strong = [pair for pair, similarity in pairs.items() if similarity >= settings.core_link]
-    quoting = shared_passage_pairs(articles, settings, [passages for _, passages in extracted])
-    del extracted
+    quoting = shared_passage_pairs(articles, settings, passages)
+    del passages
     for a, b in sorted(set(strong) | quoting):
         groups.union(a, b)
     # 2. attach: a lone article joins the group it is closest to on average
