@@ -30,9 +30,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def replace_file(path: Path, data: bytes) -> None:
     """Write a file beside `path` and rename it over the name, without waiting for the disk.
 
-    For caches only: a reader sees the old file or the new one, whole, but after a power cut the
-    file can be empty or short, which their readers detect (a pickle that does not load) and
-    rebuild. Syncing each of the hundreds of files a build touches cost 2 ms apiece.
+    A reader sees the old file or the new one, whole, and a hard link to the old file (the live
+    site, beside a staged copy) is left as it was. Without a sync, a power cut can leave the
+    file empty or short: fit only for files a build can make again (site outputs, caches, whose
+    readers detect a pickle that does not load). Syncing each of the hundreds of files a build
+    touches cost 2 ms apiece.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.executor import fork_map
-from generator.fsutil import atomic_write_text, remove_files
+from generator.fsutil import atomic_write_text, remove_files, replace_file
 from generator.model import Article, Event, article_digest
 
 # 2: the manifest lists every file of the site (the search index was outside it before).
@@ -181,9 +181,7 @@ def write_if_changed(target: Path, data: bytes) -> bool:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return True
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    replace_file(target, data)
     return True
 
 
