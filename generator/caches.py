@@ -7,8 +7,8 @@ rewriting whole caches of 70 MB after every small change cost seconds. Keys that
 shard, which is written after the others, so that a build killed while saving leaves bookkeeping
 at least as old as the entries.
 
-Each shard carries the Broadsheet, pipeline and cache format versions; a shard that is missing, unreadable
-or from another version is only a cache: its entries are made again.
+Each shard carries the Broadsheet, pipeline and cache format versions; a shard that is missing,
+unreadable or from another version is only a cache: its entries are made again.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from __future__ import annotations
 import gc
 import pickle
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from generator import __version__, versions
-from generator.fsutil import atomic_write_bytes
+from generator.fsutil import atomic_write_bytes, replace_file
 
 SHARDS = 64
 META_SHARD = "meta"
@@ -112,7 +112,7 @@ def update_entries(folder: Path, put: Mapping[str, Any], drop: Iterable[str] = (
     for key in drop:
         if key not in put:
             changes.setdefault(shard_of(key), {})[key] = _DROP
-    order = sorted(set(changes) - {META_SHARD}) + ([META_SHARD] if META_SHARD in changes else [])
+    order = _meta_last(changes)
     folder.mkdir(parents=True, exist_ok=True)
     for shard in order:
         entries = _read_shard(folder / f"{shard}.pickle") or {}
@@ -128,15 +128,26 @@ def update_entries(folder: Path, put: Mapping[str, Any], drop: Iterable[str] = (
 _DROP = object()
 
 
+def _meta_last(shards: Collection[str]) -> list[str]:
+    """The shards in the order they are written: the meta shard last (see the module's docstring)."""
+    ordered = sorted(set(shards) - {META_SHARD})
+    return [*ordered, META_SHARD] if META_SHARD in shards else ordered
+
+
 def _read_shard(shard_file: Path) -> dict[str, Any] | None:
     """One shard's entries; None when it is missing, unreadable or from another version."""
     shard = read_stamped(shard_file, "entries")
     return shard if isinstance(shard, dict) else None
 
 
-def write_stamped(path: Path, name: str, value: Any) -> None:
-    """Pickle `value` into a cache file, stamped with the versions (see `read_stamped`)."""
-    atomic_write_bytes(path, pickle.dumps({"version": cache_stamp(), name: value}, protocol=5))
+def write_stamped(path: Path, name: str, value: Any, synced: bool = True) -> None:
+    """Pickle `value` into a cache file, stamped with the versions (see `read_stamped`).
+
+    `synced=False` skips waiting for the disk (`fsutil.replace_file`), for files written by the
+    hundred whose loss only costs making them again.
+    """
+    data = pickle.dumps({"version": cache_stamp(), name: value}, protocol=5)
+    (atomic_write_bytes if synced else replace_file)(path, data)
 
 
 def read_stamped(path: Path, name: str) -> Any:
@@ -182,8 +193,7 @@ def save_cache(folder: Path, entries: dict[str, Any]) -> int:
         changed = {f"{n:02x}" for n in range(SHARDS)} | {META_SHARD}
     else:
         changed.update(shard_of(key) for key in loaded.keys() - entries.keys())
-    # The meta shard last: see the module's docstring.
-    order = sorted(changed - {META_SHARD}) + ([META_SHARD] if META_SHARD in changed else [])
+    order = _meta_last(changed)
     for shard in order:
         write_stamped(folder / f"{shard}.pickle", "entries", by_shard.get(shard, {}))
     if isinstance(entries, CacheEntries):

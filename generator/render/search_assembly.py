@@ -20,14 +20,12 @@ from scratch and stored whole.
 from __future__ import annotations
 
 import bisect
-import pickle
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from generator.caches import read_stamped, write_stamped
-from generator.fsutil import replace_file
 from generator.render.search import (
     PREFIX_LENGTH,
     SearchIndex,
@@ -284,14 +282,12 @@ def _shard_file(folder: Path, path: str) -> Path:
 
 
 def _write_shard(folder: Path, path: str, shard: Postings) -> None:
-    replace_file(_shard_file(folder, path), pickle.dumps(shard, protocol=5))
+    # Hundreds per build, and a lost one is made again: not synced.
+    write_stamped(_shard_file(folder, path), "shard", shard, synced=False)
 
 
 def _read_shard(folder: Path, path: str) -> Postings | None:
-    try:
-        shard: Any = pickle.loads(_shard_file(folder, path).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        return None
+    shard = read_stamped(_shard_file(folder, path), "shard")
     return shard if isinstance(shard, dict) else None
 
 
