@@ -89,10 +89,13 @@ class Fingerprints:
 
     def _feed(self, digest: Any, value: object) -> None:
         kind = type(value)
-        if kind in _SCALARS or kind in self._plain:
-            digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
-        elif kind is tuple and all(type(item) in _SCALARS for item in value):  # type: ignore[attr-defined]
-            # A row of a names index, a page's names: one repr for the whole tuple.
+        # Scalars, plain dataclasses, and tuples of scalars (a page's names, a row of a names
+        # index): one repr for the whole value.
+        if (
+            kind in _SCALARS
+            or kind in self._plain
+            or (kind is tuple and all(type(item) in _SCALARS for item in value))  # type: ignore[attr-defined]
+        ):
             digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
         elif kind is Article or kind is Event:
             digest.update(self._object(value))  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -174,7 +174,7 @@ def make_environment(theme_dirs: Sequence[Path], config: SiteConfig) -> Environm
     return env
 
 
-def _remembered_items(env: Environment) -> Any:
+def _remembered_items(env: Environment) -> Callable[..., Markup]:
     """`article_item(article, show_event=None, level=3)`: the theme's `macros.html` macro of that
     name, made once per article in a process and reused.
 

@@ -132,7 +132,7 @@ def search_outputs(
     made, and what no current article needs is forgotten, so the caller can `save` it.
     """
     keys = {article.path: weights_key(article) for article in articles}
-    by_key = {key: article for article in articles for key in (keys[article.path],)}
+    by_key = {keys[article.path]: article for article in articles}
     ids = document_ids(keys)
     documents = {ids[path]: key for path, key in keys.items()}
     index = kept_index(cache.index, documents, _CurrentWeights(cache, by_key, workers))
