@@ -81,7 +81,7 @@ def main() -> None:
     pair_counts: list[int] = []
     compare = events.candidate_pairs
 
-    def counted(*given: object, **named: object) -> dict[tuple[int, int], float]:
+    def counted(*given: object, **named: object) -> events.SimilarPairs:
         pairs = compare(*given, **named)  # type: ignore[arg-type]
         pair_counts.append(len(pairs))
         return pairs

@@ -170,10 +170,55 @@ def passage_hashes(text: str) -> np.ndarray:
     return word_ngram_hashes(text, PASSAGE_WORDS)
 
 
+@dataclass(frozen=True)
+class SimilarPairs:
+    """Candidate pairs of articles and their cosine similarities, as numpy arrays: a year of
+    100,000 articles has tens of millions of candidate pairs, which as a dict of tuples would
+    need gigabytes.
+    """
+
+    count: int
+    """How many articles the indexes refer to."""
+    codes: np.ndarray
+    """Each pair (a, b), a < b, as the number a * count + b; ascending."""
+    similarity: np.ndarray
+
+    @property
+    def first(self) -> np.ndarray:
+        """Each pair's first (lower) article index."""
+        return self.codes // max(self.count, 1)
+
+    @property
+    def second(self) -> np.ndarray:
+        """Each pair's second article index."""
+        return self.codes % max(self.count, 1)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def as_dict(self) -> dict[tuple[int, int], float]:
+        """{(first, second): similarity}: for small sets (tests, diagnostics)."""
+        return dict(zip(zip(self.first.tolist(), self.second.tolist(), strict=True),
+                        self.similarity.tolist(), strict=True))  # fmt: skip
+
+    def lookup(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """The similarity of each (first, second) with first < second; 0 for a pair never compared."""
+        import numpy as np
+
+        wanted = first * self.count + second
+        if len(self.codes) == 0:
+            return np.zeros(len(wanted), dtype=np.float64)
+        position = np.minimum(np.searchsorted(self.codes, wanted), len(self.codes) - 1)
+        return np.where(self.codes[position] == wanted, self.similarity[position], 0.0)
+
+
 def candidate_pairs(
-    articles: Sequence[Article], vectors: Sequence[Vector], settings: GroupingSettings
-) -> dict[tuple[int, int], float]:
-    """Cosine similarity of the pairs worth comparing: near in time, sharing a distinctive term."""
+    articles: Sequence[Article], vectors: Sequence[Vector], settings: GroupingSettings, workers: int = 1
+) -> SimilarPairs:
+    """Cosine similarity of the pairs worth comparing: near in time, sharing a distinctive term.
+
+    The similarities are computed on `workers` forked processes.
+    """
     import numpy as np
 
     postings: dict[str, list[int]] = defaultdict(list)
@@ -204,13 +249,27 @@ def candidate_pairs(
         right = left + np.arange(1, total + 1) - np.repeat(np.cumsum(later) - later, later)
         a, b = ids[left], ids[right]
         found.append(np.minimum(a, b) * n + np.maximum(a, b))
-    codes = np.unique(np.concatenate(found)).tolist() if found else []
-    keys = [(code // n, code % n) for code in codes]
-    return dict(zip(keys, pair_cosines(vectors, keys), strict=True))
+    del postings
+    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    del found
+    return SimilarPairs(n, codes, cosines(vectors, codes // max(n, 1), codes % max(n, 1), workers))
 
 
 def pair_cosines(vectors: Sequence[Vector], pairs: Sequence[tuple[int, int]]) -> list[float]:
-    """`cosine(vectors[a], vectors[b])` for each pair, computed in bulk with numpy.
+    """`cosine(vectors[a], vectors[b])` for each pair (in any order), computed in bulk."""
+    import numpy as np
+
+    first = np.array([a for a, _ in pairs], dtype=np.int64)
+    second = np.array([b for _, b in pairs], dtype=np.int64)
+    order = np.argsort(first, kind="stable")
+    result = np.zeros(len(pairs), dtype=np.float64)
+    result[order] = cosines(vectors, first[order], second[order])
+    return [float(x) for x in result]
+
+
+def cosines(vectors: Sequence[Vector], first: np.ndarray, second: np.ndarray, workers: int = 1) -> np.ndarray:
+    """`cosine(vectors[a], vectors[b])` for the pairs (first[i], second[i]), `first` in ascending
+    order, computed with numpy on `workers` forked processes.
 
     Each first article's vector is spread into a dense array once; the vectors of all the
     articles it is paired with are gathered against it and summed per pair. At 10,000 articles
@@ -221,33 +280,52 @@ def pair_cosines(vectors: Sequence[Vector], pairs: Sequence[tuple[int, int]]) ->
     terms = list(itertools.chain.from_iterable(vectors))
     vocabulary = {term: number for number, term in enumerate(dict.fromkeys(terms))}
     column = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.int64, count=len(terms))
+    del terms, vocabulary
     value = np.fromiter(
-        itertools.chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=len(terms)
+        itertools.chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=len(column)
     )
     starts = np.concatenate(([0], np.cumsum([len(v) for v in vectors], dtype=np.int64)))
-    dense = np.zeros(len(vocabulary) + 1, dtype=np.float64)
-    result = np.zeros(len(pairs), dtype=np.float64)
-    by_first: dict[int, list[int]] = defaultdict(list)
-    for position, (a, _) in enumerate(pairs):
-        by_first[a].append(position)
-    for a, positions in by_first.items():
-        if starts[a + 1] == starts[a]:
-            continue
-        others = np.array([pairs[p][1] for p in positions], dtype=np.int64)
-        lengths = starts[others + 1] - starts[others]
-        filled = lengths > 0  # an empty vector's cosine stays 0
-        if not filled.any():
-            continue
-        others, lengths = others[filled], lengths[filled]
-        own = column[starts[a] : starts[a + 1]]
-        dense[own] = value[starts[a] : starts[a + 1]]
-        # The entries of every other vector, end to end, and where each one begins.
-        ends = np.cumsum(lengths)
-        entries = np.repeat(starts[others] - (ends - lengths), lengths) + np.arange(ends[-1])
-        products = dense[column[entries]] * value[entries]
-        result[np.array(positions)[filled]] = np.add.reduceat(products, ends - lengths)
-        dense[own] = 0.0
-    return [float(x) for x in result]
+    # Where each first article's run of pairs begins and ends.
+    bounds = (
+        np.concatenate(([0], np.flatnonzero(np.diff(first)) + 1, [len(first)]))
+        if len(first)
+        else np.zeros(1, dtype=np.int64)
+    )
+
+    def runs(span: tuple[int, int]) -> np.ndarray:
+        dense = np.zeros(int(column.max(initial=-1)) + 2, dtype=np.float64)
+        low, high = int(bounds[span[0]]), int(bounds[span[1]])
+        result = np.zeros(high - low, dtype=np.float64)
+        for run in range(span[0], span[1]):
+            begin, end = int(bounds[run]), int(bounds[run + 1])
+            a = int(first[begin])
+            if starts[a + 1] == starts[a]:
+                continue
+            others = second[begin:end]
+            lengths = starts[others + 1] - starts[others]
+            filled = lengths > 0  # an empty vector's cosine stays 0
+            if not filled.any():
+                continue
+            others, lengths = others[filled], lengths[filled]
+            own = column[starts[a] : starts[a + 1]]
+            dense[own] = value[starts[a] : starts[a + 1]]
+            # The entries of every other vector, end to end, and where each one begins.
+            ends = np.cumsum(lengths)
+            entries = np.repeat(starts[others] - (ends - lengths), lengths) + np.arange(ends[-1])
+            products = dense[column[entries]] * value[entries]
+            result[np.flatnonzero(filled) + begin - low] = np.add.reduceat(products, ends - lengths)
+            dense[own] = 0.0
+        return result
+
+    run_count = len(bounds) - 1
+    if run_count <= 0:
+        return np.zeros(len(first), dtype=np.float64)
+    # Spans of runs with about the same number of pairs each, a few per worker.
+    pieces = max(1, min(run_count, workers * 4))
+    cut = np.searchsorted(bounds, np.linspace(0, len(first), pieces + 1)[1:-1])
+    edges = [0, *sorted(set(np.clip(cut, 1, run_count - 1).tolist())), run_count] if run_count > 1 else [0, 1]
+    spans = list(itertools.pairwise(edges))
+    return np.concatenate(fork_map(runs, spans, workers, min_items=2))
 
 
 def shared_passage_pairs(
@@ -363,13 +441,103 @@ class _Groups:
         return groups
 
 
-def _average_link(a: Sequence[int], b: Sequence[int], pairs: dict[tuple[int, int], float]) -> float:
+def _average_link(a: Sequence[int], b: Sequence[int], pairs: SimilarPairs) -> float:
     """Mean similarity between two groups; pairs never compared (far apart) count as 0."""
+    import numpy as np
+
+    left = np.repeat(np.asarray(a, dtype=np.int64), len(b))
+    right = np.tile(np.asarray(b, dtype=np.int64), len(a))
+    values = pairs.lookup(np.minimum(left, right), np.maximum(left, right)).tolist()
+    # Added one by one in the order of the members, so a score is the same however it is reached.
     total = 0.0
-    for i in a:
-        for j in b:
-            total += pairs.get((i, j) if i < j else (j, i), 0.0)
+    for value in values:
+        total += value
     return total / (len(a) * len(b))
+
+
+def _attach_lone_articles(groups: _Groups, pairs: SimilarPairs, settings: GroupingSettings) -> None:
+    """A lone article joins the group it is closest to on average, if close enough.
+
+    Groups are taken as they are before any article attaches (a lone article's score counts the
+    members the group had then); candidates are the groups its compared articles are in now.
+    """
+    import numpy as np
+
+    members = groups.members()
+    root_of = np.array([groups.find(i) for i in range(len(groups.parent))], dtype=np.int64)
+    size = np.bincount(root_of, minlength=len(root_of))
+    first, second = pairs.first, pairs.second
+    lone_first = size[root_of[first]] == 1
+    lone_second = size[root_of[second]] == 1
+    lone = np.concatenate((first[lone_first], second[lone_second]))
+    other = np.concatenate((second[lone_first], first[lone_second]))
+    del first, second
+    similarity = np.concatenate((pairs.similarity[lone_first], pairs.similarity[lone_second]))
+    order = np.lexsort((other, lone))
+    lone, other, similarity = lone[order], other[order], similarity[order]
+    bounds = np.flatnonzero(np.diff(lone)) + 1
+    for article, others, values in zip(
+        np.split(lone, bounds), np.split(other, bounds), np.split(similarity, bounds), strict=True
+    ):
+        if len(article) == 0:
+            continue
+        index = int(article[0])
+        # Each group's members in ascending order, summed one by one (see `_average_link`).
+        totals: dict[int, float] = {}
+        for neighbour, value in zip(root_of[others].tolist(), values.tolist(), strict=True):
+            totals[neighbour] = totals.get(neighbour, 0.0) + value
+        own = groups.find(index)
+        candidates = {groups.find(root) for root in totals} - {own}
+        scored = [
+            (totals.get(c, 0.0) / (1 * len(members[c])), c) for c in sorted(candidates) if len(members[c]) > 1
+        ]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= settings.attach_link:
+            groups.union(best[1], index)
+
+
+def _merge_groups(groups: _Groups, pairs: SimilarPairs, settings: GroupingSettings) -> None:
+    """Average linkage between groups that have compared pairs, best first.
+
+    Scores are ranked once and checked again at the moment of merging, which keeps this step
+    linear in the number of candidate pairs. The ranking is estimated in bulk, and the pairs of
+    groups that may reach `merge_link` are scored exactly (`_average_link`).
+    """
+    import numpy as np
+
+    members = {root: list(group) for root, group in groups.members().items()}
+    root_of = np.array([groups.find(i) for i in range(len(groups.parent))], dtype=np.int64)
+    size = np.bincount(root_of, minlength=len(root_of)).astype(np.float64)
+    a = root_of[pairs.first]
+    b = root_of[pairs.second]
+    apart = a != b
+    low, high = np.minimum(a, b)[apart], np.maximum(a, b)[apart]
+    n = max(len(root_of), 1)
+    linked, where = np.unique(low * n + high, return_inverse=True)
+    del low, high
+    totals = np.bincount(where, weights=pairs.similarity[apart], minlength=len(linked))
+    del where, apart
+    first, second = linked // n, linked % n
+    estimate = totals / (size[first] * size[second])
+    # The bulk sums differ from the exact ones by rounding only.
+    near = estimate >= settings.merge_link - 1e-9
+    ranked = sorted(
+        (
+            (_average_link(members[ra], members[rb], pairs), ra, rb)
+            for ra, rb in zip(first[near].tolist(), second[near].tolist(), strict=True)
+        ),
+        reverse=True,
+    )
+    for score, ra, rb in ranked:
+        if score < settings.merge_link:
+            break
+        ra, rb = groups.find(ra), groups.find(rb)
+        if ra == rb or (groups.pin.get(ra) and groups.pin.get(rb)):
+            continue
+        if _average_link(members[ra], members[rb], pairs) >= settings.merge_link and groups.union(ra, rb):
+            root = groups.find(ra)
+            merged = members.pop(ra) + members.pop(rb)
+            members[root] = merged
 
 
 def assign_events(
@@ -396,54 +564,20 @@ def assign_events(
     del extracted
     vectors = tfidf_vectors(bags)
     del bags
-    pairs = candidate_pairs(articles, vectors, settings)
+    pairs = candidate_pairs(articles, vectors, settings, workers)
     del vectors
     groups = _Groups(articles)
     # 1. cores: strong links and shared quotations
-    strong = [pair for pair, similarity in pairs.items() if similarity >= settings.core_link]
+    strongest = pairs.codes[pairs.similarity >= settings.core_link]
+    linked = set(zip((strongest // pairs.count).tolist(), (strongest % pairs.count).tolist(), strict=True))
     quoting = shared_passage_pairs(articles, settings, passages)
     del passages
-    for a, b in sorted(set(strong) | quoting):
+    for a, b in sorted(linked | quoting):
         groups.union(a, b)
     # 2. attach: a lone article joins the group it is closest to on average
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in pairs:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
-    members = groups.members()
-    for group in [g for _, g in sorted(members.items())]:
-        if len(group) != 1:
-            continue
-        lone = group[0]
-        candidates = {groups.find(n) for n in neighbours[lone]} - {groups.find(lone)}
-        scored = [
-            (_average_link([lone], members[c], pairs), c) for c in sorted(candidates) if len(members[c]) > 1
-        ]
-        best = max(scored, default=(0.0, -1))
-        if best[0] >= settings.attach_link:
-            groups.union(best[1], lone)
-    # 3. merge: average linkage between groups that have compared pairs, best first. Scores are
-    # ranked once and checked again at the moment of merging, which keeps this step linear in
-    # the number of candidate pairs.
-    members = {root: list(group) for root, group in groups.members().items()}
-    linked: set[tuple[int, int]] = set()
-    for a, b in pairs:
-        ra, rb = groups.find(a), groups.find(b)
-        if ra != rb:
-            linked.add((min(ra, rb), max(ra, rb)))
-    ranked = sorted(
-        ((_average_link(members[ra], members[rb], pairs), ra, rb) for ra, rb in linked), reverse=True
-    )
-    for score, ra, rb in ranked:
-        if score < settings.merge_link:
-            break
-        ra, rb = groups.find(ra), groups.find(rb)
-        if ra == rb or (groups.pin.get(ra) and groups.pin.get(rb)):
-            continue
-        if _average_link(members[ra], members[rb], pairs) >= settings.merge_link and groups.union(ra, rb):
-            root = groups.find(ra)
-            merged = members.pop(ra) + members.pop(rb)
-            members[root] = merged
+    _attach_lone_articles(groups, pairs, settings)
+    # 3. merge: groups close on average are one event
+    _merge_groups(groups, pairs, settings)
     return _slugs(articles, groups, taken_slugs)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +15,10 @@ from generator.events import (
     PASSAGE_WORDS,
     SHINGLE_WORDS,
     GroupingSettings,
+    SimilarPairs,
+    _attach_lone_articles,
+    _Groups,
+    _merge_groups,
     candidate_pairs,
     cosine,
     find_copies,
@@ -74,7 +80,7 @@ def test_candidate_pairs_are_near_in_time_and_share_a_distinctive_term(items: li
         if abs(articles[a].date - articles[b].date) <= timedelta(days=rules.window_days)
         and any(holders[term] <= max(100, len(articles) // 20) for term in top[a] & top[b])
     }
-    pairs = candidate_pairs(articles, normalised, rules)
+    pairs = candidate_pairs(articles, normalised, rules).as_dict()
     assert set(pairs) == expected
     assert all(abs(pairs[p] - cosine(normalised[p[0]], normalised[p[1]])) < 1e-12 for p in pairs)
 
@@ -134,3 +140,85 @@ def test_a_copy_is_matched_to_the_earliest_original_holding_most_of_its_text(
         else:
             expected.append((candidate.path, match.path))
     assert find_copies(articles) == tuple(expected)
+
+
+def plain_attach_and_merge(
+    groups: _Groups, pairs: dict[tuple[int, int], float], rules: GroupingSettings
+) -> None:
+    """Steps 2 and 3 of the grouping written plainly over a dict of pairs: the definition that the
+    bulk versions must follow, ties and pinned events included."""
+
+    def average(a: list[int], b: list[int]) -> float:
+        total = 0.0
+        for i in a:
+            for j in b:
+                total += pairs.get((min(i, j), max(i, j)), 0.0)
+        return total / (len(a) * len(b))
+
+    neighbours: dict[int, set[int]] = {}
+    for a, b in pairs:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    members = groups.members()
+    for _, group in sorted(members.items()):
+        if len(group) != 1:
+            continue
+        lone = group[0]
+        candidates = {groups.find(n) for n in neighbours.get(lone, ())} - {groups.find(lone)}
+        scored = [(average([lone], members[c]), c) for c in sorted(candidates) if len(members[c]) > 1]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= rules.attach_link:
+            groups.union(best[1], lone)
+    members = {root: list(group) for root, group in groups.members().items()}
+    linked = {tuple(sorted((groups.find(a), groups.find(b)))) for a, b in pairs} - {(r, r) for r in members}
+    ranked = sorted(((average(members[ra], members[rb]), ra, rb) for ra, rb in linked), reverse=True)
+    for score, ra, rb in ranked:
+        if score < rules.merge_link:
+            break
+        ra, rb = groups.find(ra), groups.find(rb)
+        if ra == rb or (groups.pin.get(ra) and groups.pin.get(rb)):
+            continue
+        if average(members[ra], members[rb]) >= rules.merge_link and groups.union(ra, rb):
+            root = groups.find(ra)
+            members[root] = members.pop(ra) + members.pop(rb)
+
+
+def partition(groups: _Groups) -> set[frozenset[int]]:
+    return {frozenset(group) for group in groups.members().values()}
+
+
+# Similarities on a coarse grid, so that equal scores (ties in the ranking) are common.
+similarities = st.sampled_from([0.05, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.45, 0.5, 0.8])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 14).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.sampled_from([None, None, None, "a", "b"]), min_size=n, max_size=n),
+    st.dictionaries(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1]),
+                    similarities, max_size=40),
+)))  # fmt: skip
+def test_bulk_attach_and_merge_group_as_the_plain_steps_do(
+    case: tuple[int, list[str | None], dict[tuple[int, int], float]],
+) -> None:
+    n, pins, pairs = case
+    rules = GroupingSettings()
+    articles = [replace(article(i, "", 0), event=pin) for i, pin in enumerate(pins)]
+    ordered = sorted(pairs)
+    bulk = SimilarPairs(
+        n,
+        np.array([a * n + b for a, b in ordered], dtype=np.int64),
+        np.array([pairs[p] for p in ordered], dtype=np.float64),
+    )
+    expected, got = _Groups(articles), _Groups(articles)
+    for group in (expected, got):  # the cores, as step 1 makes them
+        for a, b in ordered:
+            if pairs[(a, b)] >= rules.core_link:
+                group.union(a, b)
+    plain_attach_and_merge(expected, pairs, rules)
+    _attach_lone_articles(got, bulk, rules)
+    _merge_groups(got, bulk, rules)
+    assert partition(got) == partition(expected)
+    assert {got.find(i): slug for i, slug in got.pin.items()} == {
+        expected.find(i): slug for i, slug in expected.pin.items()
+    }
