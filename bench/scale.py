@@ -139,16 +139,25 @@ def edit_one_article(project: Path) -> None:
     )
 
 
+def announce(articles: int, label: str, run: Run) -> None:
+    """One run's time and memory as soon as it ends: a 100,000-article size runs for an hour."""
+    print(f"[{articles} articles] {label}: {run.seconds:.2f} s, peak {run.peak_mib:.0f} MiB "
+          f"({run.memory_rises or 'no memory line'}); {run.summary}", flush=True)  # fmt: skip
+    print("    " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in run.stages.items()), flush=True)
+
+
 def bench_size(articles: int, seed: int, work: Path, tools: list[str]) -> dict[str, object]:
     """Every measurement for one corpus size."""
     project = make_project(work / f"broadsheet-{articles}", articles, seed)
     results: dict[str, object] = {"articles": articles}
     full = run_build(project)
+    announce(articles, "full", full)
     results["full"] = full
     site = project / "site"
     results["output"] = tree_size(site)
     before = snapshot(site)
-    results["no change"] = run_build(project)
+    results["no change"] = run = run_build(project)
+    announce(articles, "no change", run)
     results["no change rewrote"] = changed_files(site, before)
     name, text, sidecar = corpus.one_article(seed + 1, articles + 1)
     inbox = project / "content" / "inbox"
@@ -156,11 +165,13 @@ def bench_size(articles: int, seed: int, work: Path, tools: list[str]) -> dict[s
     if sidecar:
         (inbox / f"{name}.meta.yaml").write_text(sidecar, encoding="utf-8")
     before = snapshot(site)
-    results["add one"] = run_build(project)
+    results["add one"] = run = run_build(project)
+    announce(articles, "add one", run)
     results["add one rewrote"] = changed_files(site, before)
     edit_one_article(project)
     before = snapshot(site)
-    results["edit one"] = run_build(project)
+    results["edit one"] = run = run_build(project)
+    announce(articles, "edit one", run)
     results["edit one rewrote"] = changed_files(site, before)
     # The site half alone, from scratch, as the other generators always build: the inbox is moved
     # aside so that only Markdown → site is measured.
@@ -168,7 +179,8 @@ def bench_size(articles: int, seed: int, work: Path, tools: list[str]) -> dict[s
     inbox.mkdir()
     shutil.rmtree(site)
     shutil.rmtree(project / ".broadsheet")
-    results["render only"] = run_build(project)
+    results["render only"] = run = run_build(project)
+    announce(articles, "render only", run)
     if tools:
         results["others"] = compare.compare(project, tools, 1, work / f"others-{articles}")
     return results
