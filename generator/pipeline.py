@@ -99,6 +99,10 @@ def digest_document(document: RawDocument, context: CleaningContext, sentences: 
     return DigestedDocument(document.key, cleaned, summarise(cleaned, sentences))
 
 
+DIGEST_BATCH = 1024
+"""Documents handed to the workers at a time; the next batch is queued while one is written."""
+
+
 def digest_documents(
     documents: list[RawDocument],
     config: SiteConfig,
@@ -106,9 +110,13 @@ def digest_documents(
     evidence: list[Evidence] | None = None,
 ) -> Iterator[DigestedDocument]:
     """Clean and summarise documents with cross-document evidence: from the documents themselves,
-    or from `evidence` gathered beforehand from every document of the inbox.
+    or from `evidence` gathered beforehand from every document of the inbox. Results come in the
+    order of `documents`.
 
-    Runs on `executor`, or on a local process pool sized by `config.workers`.
+    `documents` is emptied as the work is handed out, a batch at a time, so that a raw document
+    and its result are let go as soon as the caller has used the result: at 100,000 articles,
+    holding them all took gigabytes. Runs on `executor`, or on a local process pool sized by
+    `config.workers`.
     """
     if not documents:
         return
@@ -116,9 +124,21 @@ def digest_documents(
     work = partial(digest_document, context=context, sentences=config.summary_sentences)
     workers = config.process_count
     pool = executor or local_executor(workers, len(documents))
+    chunk = chunk_size(min(len(documents), DIGEST_BATCH), workers)
+
+    def next_batch() -> Iterator[DigestedDocument] | None:
+        batch = documents[:DIGEST_BATCH]
+        del documents[:DIGEST_BATCH]
+        return pool.map(work, batch, chunksize=chunk) if batch else None
+
     try:
         with shared_with_forks():
-            yield from pool.map(work, documents, chunksize=chunk_size(len(documents), workers))
+            running = next_batch()
+            while running is not None:
+                # The workers go on with the next batch while this one's results are used.
+                following = next_batch()
+                yield from running
+                running = following
     finally:
         if executor is None:
             pool.shutdown()
@@ -161,33 +181,50 @@ def digest_inbox(
     for key in inbox.current:
         relpath = store.by_source[key]
         report.written["kept-edit" if store.files[relpath].edited else "unchanged"] += 1
-    with _timed(report, "clean+summarise"):
-        results = list(digest_documents(inbox.documents, config, executor, evidence=inbox.evidence))
-    with _timed(report, "write"):
-        for number, result in enumerate(results, start=1):
-            if result.cleaned is None or result.digest is None:
-                diagnostics.error(result.error or f"{result.key}: skipped")
-                continue
-            cleaned, digest = result.cleaned, result.digest
-            if config.llm.enabled:
-                digest = replace(
-                    digest, summary=summariser.article_summary(cleaned, config.summary_sentences)
-                )
-            try:
-                outcome, relpath = store.write_digest(cleaned, digest)
-            except InputError as error:
-                diagnostics.error(str(error))
-                continue
-            report.written[outcome] += 1
-            if outcome == "conflict":
-                diagnostics.warn(
-                    f"{config.paths.articles}/{relpath}: you edited this article and its raw file "
-                    f"{cleaned.source_file} changed; your edit is kept and the new version is in "
-                    f"{Path(relpath).name}.incoming"
-                )
-            progress("summarise", number, len(results))
+    # Each result is written (held as its article file, see `ArticleStore.flush`) as it comes,
+    # so the stages overlap: the time spent writing is counted apart from cleaning.
+    total = len(inbox.documents)
+    started, writing = time.perf_counter(), 0.0
+    results = digest_documents(inbox.documents, config, executor, evidence=inbox.evidence)
+    for number, result in enumerate(results, start=1):
+        begin = time.perf_counter()
+        _write_result(result, store, config, summariser, report)
+        progress("summarise", number, total)
+        writing += time.perf_counter() - begin
+    for stage, seconds in (("clean+summarise", time.perf_counter() - started - writing), ("write", writing)):
+        report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
+        report.stage_peaks.append((stage, peak_memory_mib()))
     save_cache(cache_path, cache)
     return store
+
+
+def _write_result(
+    result: DigestedDocument,
+    store: ArticleStore,
+    config: SiteConfig,
+    summariser: Summariser,
+    report: BuildReport,
+) -> None:
+    """Turn one cleaned and summarised document into its article file, or report why not."""
+    diagnostics = report.diagnostics
+    if result.cleaned is None or result.digest is None:
+        diagnostics.error(result.error or f"{result.key}: skipped")
+        return
+    cleaned, digest = result.cleaned, result.digest
+    if config.llm.enabled:
+        digest = replace(digest, summary=summariser.article_summary(cleaned, config.summary_sentences))
+    try:
+        outcome, relpath = store.write_digest(cleaned, digest)
+    except InputError as error:
+        diagnostics.error(str(error))
+        return
+    report.written[outcome] += 1
+    if outcome == "conflict":
+        diagnostics.warn(
+            f"{config.paths.articles}/{relpath}: you edited this article and its raw file "
+            f"{cleaned.source_file} changed; your edit is kept and the new version is in "
+            f"{Path(relpath).name}.incoming"
+        )
 
 
 def load_articles(store: ArticleStore, config: SiteConfig, diagnostics: Diagnostics) -> list[Article]:

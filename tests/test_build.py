@@ -6,18 +6,22 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 
+from generator import pipeline
 from generator.config import load_config
 from generator.content import parse_article_file
 from generator.errors import LockedError
-from generator.pipeline import build
+from generator.model import RawDocument
+from generator.pipeline import DigestedDocument, build
 from generator.report import project_lock
 
 from .conftest import make_project
@@ -298,3 +302,27 @@ def test_a_changed_sidecar_remakes_its_article_and_also_published_reaches_the_pa
     assert "Also published by: " in pages["events"] and "Radio Nowhere</p>" in pages["events"]
     assert (site / "sources" / "radio-nowhere" / "index.html").is_file()  # listed under every publisher
     assert "Radio Nowhere</a>" in pages["digest"]  # the day's digest names every publisher too
+
+
+def test_documents_are_handed_out_in_batches_and_build_the_same_site(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Raw documents go to the workers a batch at a time and leave the list as they go (so they
+    can be let go), and the articles and site are those of one big batch."""
+    whole = make_project(tmp_path / "whole")
+    build(whole, load_config(whole))
+    original = pipeline.digest_documents
+    left_when_used: list[int] = []
+
+    def watched(documents: list[RawDocument], *given: Any, **named: Any) -> Iterator[DigestedDocument]:
+        for result in original(documents, *given, **named):
+            left_when_used.append(len(documents))
+            yield result
+
+    monkeypatch.setattr(pipeline, "DIGEST_BATCH", 2)
+    monkeypatch.setattr(pipeline, "digest_documents", watched)
+    build(project, load_config(project))
+    # Two batches are out at a time: the first two results come while one document still waits.
+    assert left_when_used == [1, 1, 0, 0, 0]
+    for folder in ("content/articles", "site"):
+        assert tree_digest(project / folder) == tree_digest(whole / folder)
