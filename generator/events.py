@@ -22,11 +22,10 @@ import hashlib
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from generator.executor import fork_map
@@ -63,6 +62,10 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
 TokenTerms = tuple[str, str] | tuple[()]
+# Articles whose TF-IDF weights are computed at once.
+TERM_VECTOR_BLOCK = 1024
+# Joins an article's terms into one string; no term holds it.
+TERM_SEPARATOR = "\x00"
 # One memo per stop-word list: each distinct token is folded and stemmed once per process.
 _TOKEN_TERMS: dict[frozenset[str], BoundedMemo[str, TokenTerms]] = {}
 
@@ -96,30 +99,131 @@ def article_terms(
                 if name_weight and position > 0 and token[0].isupper():
                     terms[found[1]] += name_weight * weight
     for entity in (*article.people, *article.organizations, *article.places):
-        terms["@" + entity.lower()] += entity_weight
+        terms["@" + entity.lower().replace(TERM_SEPARATOR, " ")] += entity_weight
     return dict(terms)
+
+
+@dataclass(frozen=True)
+class TermVectors:
+    """Every article's L2-normalised TF-IDF vector, end to end (compressed sparse rows).
+
+    Article i's entries are `terms[starts[i]:starts[i + 1]]` and the same slice of `weights`, in
+    the order of its bag. Terms are numbered in the sorted order of `vocabulary`, so comparing
+    numbers compares the terms. At 100,000 articles a dict per article took gigabytes.
+    """
+
+    vocabulary: list[str]
+    starts: np.ndarray
+    terms: np.ndarray
+    weights: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @classmethod
+    def from_dicts(cls, vectors: Sequence[Vector]) -> TermVectors:
+        """The same vectors, stacked."""
+        import numpy as np
+
+        vocabulary = sorted({term for vector in vectors for term in vector})
+        number = {term: index for index, term in enumerate(vocabulary)}
+        terms = [number[term] for vector in vectors for term in vector]
+        weights = [weight for vector in vectors for weight in vector.values()]
+        starts = np.concatenate(([0], np.cumsum([len(vector) for vector in vectors], dtype=np.int64)))
+        return cls(vocabulary, starts.astype(np.int64), np.array(terms, dtype=np.int64),
+                   np.array(weights, dtype=np.float64))  # fmt: skip
+
+    def as_dicts(self) -> list[Vector]:
+        """Each article's vector as {term: weight}."""
+        terms, weights, starts = self.terms.tolist(), self.weights.tolist(), self.starts.tolist()
+        return [
+            {self.vocabulary[t]: w for t, w in zip(terms[begin:end], weights[begin:end], strict=True)}
+            for begin, end in itertools.pairwise(starts)
+        ]
+
+
+def term_vectors(bags: Iterable[tuple[Sequence[str], Sequence[float] | np.ndarray]]) -> TermVectors:
+    """Sublinear TF times smoothed IDF, L2-normalised, of bags given as (terms, counts).
+
+    Each bag is read once and kept as numbers only. Every value is computed as `tfidf_vectors`
+    computes it one dict at a time (logarithms by `math`, each norm summed in order), so both
+    give the same floats.
+    """
+    import numpy as np
+
+    number: dict[str, int] = {}
+    numbered: list[np.ndarray] = []
+    counted: list[np.ndarray] = []
+    for terms, counts in bags:
+        # Numbered as first seen, renumbered in sorted order below.
+        numbered.append(np.array([number.setdefault(term, len(number)) for term in terms], dtype=np.int32))
+        counted.append(np.asarray(counts, dtype=np.float64))
+    vocabulary = sorted(number)
+    rank = np.zeros(len(number), dtype=np.int32)
+    rank[np.fromiter(map(number.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))] = np.arange(
+        len(vocabulary), dtype=np.int32
+    )
+    del number
+    total = len(numbered)
+    lengths = np.fromiter(map(len, numbered), dtype=np.int64, count=total)
+    # A term's document frequency counts every bag that names it, whatever its count.
+    frequency = np.zeros(len(vocabulary), dtype=np.int64)
+    for block in range(0, total, TERM_VECTOR_BLOCK):
+        numbered[block : block + TERM_VECTOR_BLOCK] = [
+            rank[n] for n in numbered[block : block + TERM_VECTOR_BLOCK]
+        ]
+        frequency += np.bincount(
+            np.concatenate(numbered[block : block + TERM_VECTOR_BLOCK]), minlength=len(vocabulary)
+        )
+    del rank
+    idf = np.zeros(int(frequency.max(initial=0)) + 1, dtype=np.float64)
+    for df in np.unique(frequency).tolist():
+        idf[df] = math.log((1 + total) / (1 + df)) + 1.0
+    tf_of: dict[float, float] = {}
+    # Filled a block of articles at a time: arrays as long as every entry, several at once, were
+    # most of the grouping's memory.
+    kept_terms = np.zeros(int(lengths.sum()), dtype=np.int32)
+    kept_weights = np.zeros(len(kept_terms), dtype=np.float64)
+    sizes = np.zeros(total, dtype=np.int64)
+    filled_up = 0
+    for block in range(0, total, TERM_VECTOR_BLOCK):
+        articles = range(block, min(block + TERM_VECTOR_BLOCK, total))
+        owner = np.repeat(np.arange(len(articles)), lengths[articles.start : articles.stop])
+        term = np.concatenate(numbered[articles.start : articles.stop])
+        count = np.concatenate(counted[articles.start : articles.stop])
+        keep = count > 0
+        held, counts, owner = term[keep], count[keep], owner[keep]
+        for value in np.unique(counts).tolist():
+            if value not in tf_of:
+                tf_of[value] = 1.0 + math.log(value)
+        distinct = np.array(sorted(tf_of), dtype=np.float64)
+        tf = np.array([tf_of[value] for value in distinct.tolist()], dtype=np.float64)
+        weight = tf[np.searchsorted(distinct, counts)] * idf[frequency[held]]
+        squares = weight * weight
+        starts = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(articles))))).tolist()
+        norms = np.zeros(len(articles), dtype=np.float64)
+        for article, (begin, end) in enumerate(itertools.pairwise(starts)):
+            if end > begin:
+                # In order, one by one, as `sum` adds them.
+                norms[article] = math.sqrt(float(np.cumsum(squares[begin:end])[-1]))
+        # An article whose vector has no length has no entries.
+        filled = norms[owner] > 0
+        kept = int(filled.sum())
+        kept_terms[filled_up : filled_up + kept] = held[filled]
+        kept_weights[filled_up : filled_up + kept] = weight[filled] / norms[owner[filled]]
+        filled_up += kept
+        sizes[articles.start : articles.stop] = np.bincount(owner[filled], minlength=len(articles))
+        # This block's bags are done with.
+        numbered[articles.start : articles.stop] = [held[:0]] * len(articles)
+        counted[articles.start : articles.stop] = [counts[:0]] * len(articles)
+    return TermVectors(
+        vocabulary, np.concatenate(([0], np.cumsum(sizes))), kept_terms[:filled_up], kept_weights[:filled_up]
+    )
 
 
 def tfidf_vectors(bags: Sequence[dict[str, float]]) -> list[Vector]:
     """Sublinear TF times smoothed IDF, L2-normalised."""
-    document_frequency: Counter[str] = Counter()
-    for bag in bags:
-        document_frequency.update(bag.keys())
-    total = len(bags)
-    # Each term's IDF, and each distinct count's TF, is a logarithm computed once.
-    idf = {term: math.log((1 + total) / (1 + df)) + 1.0 for term, df in document_frequency.items()}
-    tf: dict[float, float] = {}
-    vectors: list[Vector] = []
-    for bag in bags:
-        vector = {}
-        for term, count in bag.items():
-            if count > 0:
-                weight = tf.get(count)
-                if weight is None:
-                    weight = tf[count] = 1.0 + math.log(count)
-                vector[term] = weight * idf[term]
-        vectors.append(_normalised(vector))
-    return vectors
+    return term_vectors((list(bag), list(bag.values())) for bag in bags).as_dicts()
 
 
 def _normalised(vector: Vector) -> Vector:
@@ -213,7 +317,7 @@ class SimilarPairs:
 
 
 def candidate_pairs(
-    articles: Sequence[Article], vectors: Sequence[Vector], settings: GroupingSettings, workers: int = 1
+    articles: Sequence[Article], vectors: TermVectors, settings: GroupingSettings, workers: int = 1
 ) -> SimilarPairs:
     """Cosine similarity of the pairs worth comparing: near in time, sharing a distinctive term.
 
@@ -221,12 +325,30 @@ def candidate_pairs(
     """
     import numpy as np
 
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        # Heaviest first, ties by term: sorting by term, then stably by weight, gives that order.
-        top = sorted(sorted(vector.items()), key=itemgetter(1), reverse=True)[: settings.blocking_terms]
-        for term, _ in top:
-            postings[term].append(index)
+    # Each article's most distinctive terms: heaviest first, ties by term (numbers sort as terms);
+    # a block of articles at a time, to keep the sorting arrays short.
+    chosen_terms: list[np.ndarray] = []
+    chosen_owners: list[np.ndarray] = []
+    for block in range(0, len(vectors), TERM_VECTOR_BLOCK):
+        low, high = (
+            int(vectors.starts[block]),
+            int(vectors.starts[min(block + TERM_VECTOR_BLOCK, len(vectors))]),
+        )
+        owner = np.repeat(np.arange(block, min(block + TERM_VECTOR_BLOCK, len(vectors))),
+                          np.diff(vectors.starts[block : block + TERM_VECTOR_BLOCK + 1]))  # fmt: skip
+        terms = vectors.terms[low:high]
+        order = np.lexsort((terms, -vectors.weights[low:high], owner))
+        place = np.arange(len(order)) + low - vectors.starts[owner[order]]
+        top = order[place < settings.blocking_terms]
+        chosen_terms.append(terms[top])
+        chosen_owners.append(owner[top])
+    held = np.concatenate(chosen_terms) if chosen_terms else np.zeros(0, dtype=np.int32)
+    holders = np.concatenate(chosen_owners) if chosen_owners else np.zeros(0, dtype=np.int64)
+    del chosen_terms, chosen_owners
+    # Who holds each term among their top terms, by term then article.
+    by_term = np.lexsort((holders, held))
+    held, holders = held[by_term], holders[by_term]
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(held)) + 1, [len(held)])).tolist()
     # A term shared by a large share of everything is no evidence of one event, and would make
     # the candidate list quadratic; such postings are skipped.
     common = max(100, len(articles) // 20)
@@ -234,10 +356,10 @@ def candidate_pairs(
     window = timedelta(days=settings.window_days) // timedelta(microseconds=1)
     n = len(articles)
     found: list[np.ndarray] = []
-    for members in postings.values():
-        if not 1 < len(members) <= common:
+    for begin, end in itertools.pairwise(bounds):
+        if not 1 < end - begin <= common:
             continue
-        ids = np.array(members, dtype=np.int64)
+        ids = holders[begin:end]
         ids = ids[np.argsort(moments[ids], kind="stable")]
         times = moments[ids]
         # Each article pairs with the later ones up to `window` after it.
@@ -249,7 +371,6 @@ def candidate_pairs(
         right = left + np.arange(1, total + 1) - np.repeat(np.cumsum(later) - later, later)
         a, b = ids[left], ids[right]
         found.append(np.minimum(a, b) * n + np.maximum(a, b))
-    del postings
     codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     del found
     return SimilarPairs(n, codes, cosines(vectors, codes // max(n, 1), codes % max(n, 1), workers))
@@ -263,11 +384,11 @@ def pair_cosines(vectors: Sequence[Vector], pairs: Sequence[tuple[int, int]]) ->
     second = np.array([b for _, b in pairs], dtype=np.int64)
     order = np.argsort(first, kind="stable")
     result = np.zeros(len(pairs), dtype=np.float64)
-    result[order] = cosines(vectors, first[order], second[order])
+    result[order] = cosines(TermVectors.from_dicts(vectors), first[order], second[order])
     return [float(x) for x in result]
 
 
-def cosines(vectors: Sequence[Vector], first: np.ndarray, second: np.ndarray, workers: int = 1) -> np.ndarray:
+def cosines(vectors: TermVectors, first: np.ndarray, second: np.ndarray, workers: int = 1) -> np.ndarray:
     """`cosine(vectors[a], vectors[b])` for the pairs (first[i], second[i]), `first` in ascending
     order, computed with numpy on `workers` forked processes.
 
@@ -277,14 +398,7 @@ def cosines(vectors: Sequence[Vector], first: np.ndarray, second: np.ndarray, wo
     """
     import numpy as np
 
-    terms = list(itertools.chain.from_iterable(vectors))
-    vocabulary = {term: number for number, term in enumerate(dict.fromkeys(terms))}
-    column = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.int64, count=len(terms))
-    del terms, vocabulary
-    value = np.fromiter(
-        itertools.chain.from_iterable(v.values() for v in vectors), dtype=np.float64, count=len(column)
-    )
-    starts = np.concatenate(([0], np.cumsum([len(v) for v in vectors], dtype=np.int64)))
+    column, value, starts = vectors.terms, vectors.weights, vectors.starts
     # Where each first article's run of pairs begins and ends.
     bounds = (
         np.concatenate(([0], np.flatnonzero(np.diff(first)) + 1, [len(first)]))
@@ -552,18 +666,22 @@ def assign_events(
     Each article's terms and passages are read on `workers` forked processes when there are many.
     """
 
-    def features(article: Article) -> tuple[dict[str, float], np.ndarray]:
+    import numpy as np
+
+    def features(article: Article) -> tuple[str, np.ndarray, np.ndarray]:
         bag = article_terms(article, stop_words, settings.entity_weight, settings.name_weight)
-        return bag, passage_hashes(article.body)
+        # The terms as one string, not a list of strings: this is what comes back from the
+        # workers for every article at once (see `term_vectors`).
+        terms = TERM_SEPARATOR.join(bag)
+        counts = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
+        return terms, counts, passage_hashes(article.body)
 
     extracted = fork_map(features, articles, workers)
-    # Each step's inputs are let go as soon as it has used them: at 10,000 articles the term bags,
-    # the vectors and the passages, held to the end, were most of a full build's peak memory.
-    bags = [bag for bag, _ in extracted]
-    passages = [hashes for _, hashes in extracted]
+    passages = [hashes for _, _, hashes in extracted]
+    vectors = term_vectors(
+        (terms.split(TERM_SEPARATOR) if terms else [], counts) for terms, counts, _ in extracted
+    )
     del extracted
-    vectors = tfidf_vectors(bags)
-    del bags
     pairs = candidate_pairs(articles, vectors, settings, workers)
     del vectors
     groups = _Groups(articles)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,7 @@ from generator.events import (
     SHINGLE_WORDS,
     GroupingSettings,
     SimilarPairs,
+    TermVectors,
     _attach_lone_articles,
     _Groups,
     _merge_groups,
@@ -59,6 +61,37 @@ def test_bulk_cosines_equal_the_pairwise_definition(
     assert [round(x, 12) for x in got] == [round(cosine(normalised[a], normalised[b]), 12) for a, b in pairs]
 
 
+def plain_tfidf(bags: list[dict[str, float]]) -> list[dict[str, float]]:
+    """Sublinear TF times smoothed IDF, L2-normalised, one dict at a time: the definition."""
+    frequency: dict[str, int] = {}
+    for bag in bags:
+        for term in bag:
+            frequency[term] = frequency.get(term, 0) + 1
+    vectors = []
+    for bag in bags:
+        vector = {
+            term: (1.0 + math.log(count)) * (math.log((1 + len(bags)) / (1 + frequency[term])) + 1.0)
+            for term, count in bag.items()
+            if count > 0
+        }
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        vectors.append({term: v / norm for term, v in vector.items()} if norm else {})
+    return vectors
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(WORDS), st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0, 4.5])), max_size=10
+    )
+)
+def test_stacked_tfidf_vectors_are_the_plain_ones_to_the_last_bit(bags: list[dict[str, float]]) -> None:
+    got = tfidf_vectors(bags)
+    expected = plain_tfidf(bags)
+    # Same terms in the same order, same floats.
+    assert [list(v.items()) for v in got] == [list(v.items()) for v in expected]
+
+
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=30).map(" ".join)
 
 
@@ -80,7 +113,7 @@ def test_candidate_pairs_are_near_in_time_and_share_a_distinctive_term(items: li
         if abs(articles[a].date - articles[b].date) <= timedelta(days=rules.window_days)
         and any(holders[term] <= max(100, len(articles) // 20) for term in top[a] & top[b])
     }
-    pairs = candidate_pairs(articles, normalised, rules).as_dict()
+    pairs = candidate_pairs(articles, TermVectors.from_dicts(normalised), rules).as_dict()
     assert set(pairs) == expected
     assert all(abs(pairs[p] - cosine(normalised[p[0]], normalised[p[1]])) < 1e-12 for p in pairs)
 
