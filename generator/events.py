@@ -453,14 +453,39 @@ def shared_passage_pairs(
 
     if passages is None:
         passages = [passage_hashes(article.body) for article in articles]
+    total = sum(len(hashes) for hashes in passages)
+    moments = _microseconds(articles)
+    found: list[np.ndarray] = []
+    # The passages are split by their hash's lowest bits into parts of about a million entries,
+    # each part worked through alone: equal passages fall in the same part, and arrays as long as
+    # all passages together (59 million at 100,000 articles) are never made.
+    parts = 1 << max(0, math.ceil(math.log2(max(total, 1) / PASSAGES_AT_ONCE)))
+    for part in range(parts):
+        chosen = list(passages) if parts == 1 else [h[(h & (parts - 1)) == part] for h in passages]
+        found.extend(_quoting_codes(chosen, moments, settings))
+    if not found:
+        return set()
+    codes, counts = np.unique(np.concatenate(found), return_counts=True)
+    n = len(articles)
+    return {(code // n, code % n) for code in codes[counts >= settings.shared_passages].tolist()}
+
+
+PASSAGES_AT_ONCE = 1 << 20
+
+
+def _quoting_codes(
+    passages: Sequence[np.ndarray], moments: np.ndarray, settings: GroupingSettings
+) -> list[np.ndarray]:
+    """For each passage held by 2 to `common` articles near in time, every pair of them, as
+    numbers a * n + b (a < b); a pair appears once per passage the two share."""
+    import numpy as np
+
+    n = len(passages)
+    lengths = [len(hashes) for hashes in passages]
+    if sum(lengths) == 0:
+        return []
     # Every (passage, article) entry sorted by passage: a run of equal passages is the articles
     # that share it. Done in numpy, since nearly all of the millions of passages occur once.
-    lengths = [len(hashes) for hashes in passages]
-    total = sum(lengths)
-    if total == 0:
-        return set()
-    # Arrays as long as all passages together (millions) are few and short-lived: they were most
-    # of a full build's peak memory.
     flat = np.concatenate(passages)
     order = np.argsort(flat, kind="stable")
     flat = flat[order]
@@ -472,30 +497,25 @@ def shared_passage_pairs(
     same = np.flatnonzero(flat[1:] == flat[:-1])
     del flat
     if len(same) == 0:
-        return set()
+        return []
     breaks = np.flatnonzero(np.diff(same) != 1) + 1
     starts = same[np.concatenate(([0], breaks))]
     sizes = np.diff(np.concatenate(([0], breaks, [len(same)]))) + 1
     # A passage in very many articles is boilerplate ("contributed to this report"), not a quote.
-    common = max(10, len(articles) // 50)
+    common = max(10, n // 50)
     shared = sizes <= common
     runs = np.stack((starts[shared], sizes[shared]), axis=1)
-    moments = _microseconds(articles)
     window = timedelta(days=settings.window_days) // timedelta(microseconds=1)
     found: list[np.ndarray] = []
-    # All pairs within each run, one run length at a time, as numbers a * n + b (a < b).
+    # All pairs within each run, one run length at a time.
     for size in np.unique(runs[:, 1]).tolist():
         first = runs[runs[:, 1] == size, 0]
         members = np.sort(owners[first[:, None] + np.arange(size)], axis=1)
         left, right = np.triu_indices(size, 1)
         a, b = members[:, left].ravel(), members[:, right].ravel()
         near = np.abs(moments[a] - moments[b]) <= window
-        found.append(a[near] * len(articles) + b[near])
-    if not found:
-        return set()
-    codes, counts = np.unique(np.concatenate(found), return_counts=True)
-    n = len(articles)
-    return {(code // n, code % n) for code in codes[counts >= settings.shared_passages].tolist()}
+        found.append(a[near] * n + b[near])
+    return found
 
 
 def _microseconds(articles: Sequence[Article]) -> np.ndarray:
