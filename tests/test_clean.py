@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from generator.clean import build_context, clean_document
+from generator.clean import build_context, clean_document, document_evidence, line_key
+from generator.clean.lines import normalise_line
 from generator.clean.metadata import parse_text_date
 from generator.ingest import read_inbox
 from generator.model import Hints, RawDocument
@@ -237,3 +241,16 @@ def test_dates_written_in_the_text_are_read_with_full_or_short_month_names(
 
 def test_a_word_that_only_starts_like_a_month_is_not_a_date() -> None:
     assert parse_text_date("Published 19 Marchland 2025") is None
+
+
+def test_evidence_keeps_line_keys_not_text_and_the_keys_hold_across_processes() -> None:
+    document = RawDocument(path="a.txt", kind="text", content="\n".join(ARTICLE), content_hash="a")
+    _, keys = document_evidence(document)
+    assert list(keys) == sorted({line_key(normalise_line(line)) for line in ARTICLE})
+    # Cached between builds, so a key must not depend on the process (str hashes are salted).
+    for seed in ("1", "2"):
+        printed = subprocess.run(
+            [sys.executable, "-c", "from generator.clean import line_key; print(line_key('one line'))"],
+            env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert int(printed.stdout) == line_key("one line")

@@ -7,7 +7,9 @@ line classifier (`lines.py`) and reads the metadata off the lines it set aside (
 
 from __future__ import annotations
 
+import hashlib
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,17 +23,28 @@ from generator.model import CleanDocument, DateSource, LineDecision, RawDocument
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+(?=[\"“‘«(]?[A-Z0-9])")
 
 
+def line_key(line: str) -> int:
+    """A normalised line as a 64-bit number, the same in every process and every build.
+
+    The evidence of every document of the inbox is held (and cached) as these numbers, not as
+    the lines themselves: at 100,000 articles the lines took gigabytes. Two distinct lines
+    share a key with odds of about one in 10^19 per pair.
+    """
+    return int.from_bytes(hashlib.blake2b(line.encode(), digest_size=8).digest(), "little")
+
+
 @dataclass(frozen=True)
 class CleaningContext:
-    """Cross-document evidence: per source, in how many documents each normalised line appears."""
+    """Cross-document evidence: per source, in how many documents each normalised line appears
+    (lines by their `line_key`)."""
 
     documents_per_source: Mapping[str, int] = field(default_factory=dict)
-    line_counts: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    line_counts: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
 
     def template_count(self, source: str, line: str) -> tuple[int, int]:
         """(documents of `source` containing `line`, documents of `source`)."""
         counts = self.line_counts.get(source)
-        return (counts.get(line, 0) if counts else 0), self.documents_per_source.get(source, 0)
+        return (counts.get(line_key(line), 0) if counts else 0), self.documents_per_source.get(source, 0)
 
 
 def source_key(document: RawDocument) -> str:
@@ -56,20 +69,22 @@ def _document_lines(document: RawDocument) -> tuple[list[str], bool]:
     return document.content.splitlines(), True
 
 
-Evidence = tuple[str, frozenset[str]]
+Evidence = tuple[str, "array[int]"]
 
 
 def document_evidence(document: RawDocument) -> Evidence:
-    """What one document adds to the context: its source, and the set of its normalised lines."""
+    """What one document adds to the context: its source, and the keys of its distinct normalised
+    lines, ascending, in an array of 64-bit numbers (8 bytes a line, where a set of int objects
+    takes about 50)."""
     seen = {normalise_line(line) for line in _document_lines(document)[0] if line.strip()}
     seen.discard("")
-    return source_key(document), frozenset(seen)
+    return source_key(document), array("Q", sorted(map(line_key, seen)))
 
 
 def context_from_evidence(evidence: Iterable[Evidence]) -> CleaningContext:
     """Count, per source, the documents each line appears in (linear in the size of the inbox)."""
     per_source: Counter[str] = Counter()
-    lines: dict[str, Counter[str]] = {}
+    lines: dict[str, Counter[int]] = {}
     for key, seen in evidence:
         per_source[key] += 1
         lines.setdefault(key, Counter()).update(seen)
@@ -184,4 +199,11 @@ def clean_document(document: RawDocument, context: CleaningContext | None = None
     )
 
 
-__all__ = ["CleaningContext", "build_context", "clean_document", "source_key"]
+__all__ = [
+    "CleaningContext",
+    "build_context",
+    "clean_document",
+    "document_evidence",
+    "line_key",
+    "source_key",
+]
