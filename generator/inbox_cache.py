@@ -13,7 +13,7 @@ cleaning evidence.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from pathlib import Path
@@ -46,11 +46,22 @@ class CachedFile:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PendingFile:
+    """An inbox file some of whose documents need cleaning (`keys`). Its documents are not held
+    from the first reading to the cleaning: at 100,000 articles that was gigabytes of text.
+    `pending_documents` reads the file again when its turn comes."""
+
+    path: Path
+    rel_path: str
+    keys: frozenset[str]
+
+
 @dataclass
 class InboxRead:
-    """The documents that need work, the evidence of every document, and what to report."""
+    """The files whose documents need work, the evidence of every document, and what to report."""
 
-    documents: list[RawDocument] = field(default_factory=list)
+    pending: list[PendingFile] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     current: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -114,6 +125,7 @@ def read_inbox_incrementally(
             result.errors.append(str(error))
             continue
         entries = []
+        pending = []
         for document in documents:
             evidence = document_evidence(document)
             entries.append(CachedDocument(document.key, document.content_hash, evidence))
@@ -121,9 +133,26 @@ def read_inbox_incrementally(
             if is_current(document.key, document.content_hash):
                 result.current.append(document.key)
             else:
-                result.documents.append(document)
+                pending.append(document.key)
+        if pending:
+            result.pending.append(PendingFile(inbox / relative, rel_path, frozenset(pending)))
         cache[rel_path] = CachedFile(stamp, tuple(entries), warnings=tuple(warnings))
         result.warnings.extend(warnings)
     for gone in set(cache) - seen:
         del cache[gone]
     return result
+
+
+def pending_documents(pending: list[PendingFile], zone: tzinfo, errors: list[str]) -> Iterator[RawDocument]:
+    """The documents that need cleaning, in inbox order, each file read again as it is reached.
+
+    A file that can no longer be read adds its error to `errors`. A file changed since the first
+    reading gives its new documents; their new hashes make the next build read it again.
+    """
+    for file in pending:
+        try:
+            documents, _ = read_file(file.path, file.rel_path, zone)
+        except InputError as error:
+            errors.append(str(error))
+            continue
+        yield from (document for document in documents if document.key in file.keys)

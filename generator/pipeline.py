@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import partial
@@ -27,7 +28,7 @@ from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
 from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
 from generator.freshness import LastBuild, input_signature, record_last_build
-from generator.inbox_cache import CachedFile, read_inbox_incrementally
+from generator.inbox_cache import CachedFile, pending_documents, read_inbox_incrementally
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
 from generator.render.incremental import read_manifest, write_manifest
@@ -104,31 +105,39 @@ DIGEST_BATCH = 1024
 
 
 def digest_documents(
-    documents: list[RawDocument],
+    documents: Iterable[RawDocument],
     config: SiteConfig,
     executor: Executor | None = None,
     evidence: list[Evidence] | None = None,
+    count: int | None = None,
 ) -> Iterator[DigestedDocument]:
     """Clean and summarise documents with cross-document evidence: from the documents themselves,
     or from `evidence` gathered beforehand from every document of the inbox. Results come in the
     order of `documents`.
 
-    `documents` is emptied as the work is handed out, a batch at a time, so that a raw document
-    and its result are let go as soon as the caller has used the result: at 100,000 articles,
-    holding them all took gigabytes. Runs on `executor`, or on a local process pool sized by
-    `config.workers`.
+    With `evidence`, `documents` may be an iterator (of `count` documents), taken a batch at a
+    time: a raw document is made, cleaned and let go while the caller uses the results before
+    it, so that the documents of a 100,000-article inbox are never all held. Runs on
+    `executor`, or on a local process pool sized by `config.workers`.
     """
-    if not documents:
+    if evidence is None:
+        documents = list(documents)
+        context = build_context(documents)
+    else:
+        context = context_from_evidence(evidence)
+    if count is None:
+        documents = list(documents)
+        count = len(documents)
+    if count == 0:
         return
-    context = build_context(documents) if evidence is None else context_from_evidence(evidence)
     work = partial(digest_document, context=context, sentences=config.summary_sentences)
     workers = config.process_count
-    pool = executor or local_executor(workers, len(documents))
-    chunk = chunk_size(min(len(documents), DIGEST_BATCH), workers)
+    pool = executor or local_executor(workers, count)
+    chunk = chunk_size(min(count, DIGEST_BATCH), workers)
+    source = iter(documents)
 
     def next_batch() -> Iterator[DigestedDocument] | None:
-        batch = documents[:DIGEST_BATCH]
-        del documents[:DIGEST_BATCH]
+        batch = list(itertools.islice(source, DIGEST_BATCH))
         return pool.map(work, batch, chunksize=chunk) if batch else None
 
     try:
@@ -183,9 +192,11 @@ def digest_inbox(
         report.written["kept-edit" if store.files[relpath].edited else "unchanged"] += 1
     # Each result is written (held as its article file, see `ArticleStore.flush`) as it comes,
     # so the stages overlap: the time spent writing is counted apart from cleaning.
-    total = len(inbox.documents)
+    total = sum(len(file.keys) for file in inbox.pending)
     started, writing = time.perf_counter(), 0.0
-    results = digest_documents(inbox.documents, config, executor, evidence=inbox.evidence)
+    unreadable: list[str] = []
+    documents = pending_documents(inbox.pending, config.zone, unreadable)
+    results = digest_documents(documents, config, executor, evidence=inbox.evidence, count=total)
     for number, result in enumerate(results, start=1):
         begin = time.perf_counter()
         _write_result(result, store, config, summariser, report)
@@ -194,6 +205,8 @@ def digest_inbox(
     for stage, seconds in (("clean+summarise", time.perf_counter() - started - writing), ("write", writing)):
         report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
         report.stage_peaks.append((stage, peak_memory_mib()))
+    for message in unreadable:
+        diagnostics.error(message)
     save_cache(cache_path, cache)
     return store
 

@@ -6,7 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -307,22 +307,30 @@ def test_a_changed_sidecar_remakes_its_article_and_also_published_reaches_the_pa
 def test_documents_are_handed_out_in_batches_and_build_the_same_site(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Raw documents go to the workers a batch at a time and leave the list as they go (so they
-    can be let go), and the articles and site are those of one big batch."""
+    """Raw documents are read (again) and go to the workers a batch at a time, so they are never
+    all held, and the articles and site are those of one big batch."""
     whole = make_project(tmp_path / "whole")
     build(whole, load_config(whole))
     original = pipeline.digest_documents
-    left_when_used: list[int] = []
+    drawn_when_used: list[int] = []
 
-    def watched(documents: list[RawDocument], *given: Any, **named: Any) -> Iterator[DigestedDocument]:
-        for result in original(documents, *given, **named):
-            left_when_used.append(len(documents))
+    def watched(documents: Iterable[RawDocument], *given: Any, **named: Any) -> Iterator[DigestedDocument]:
+        drawn = 0
+
+        def counted() -> Iterator[RawDocument]:
+            nonlocal drawn
+            for document in documents:
+                drawn += 1
+                yield document
+
+        for result in original(counted(), *given, **named):
+            drawn_when_used.append(drawn)
             yield result
 
     monkeypatch.setattr(pipeline, "DIGEST_BATCH", 2)
     monkeypatch.setattr(pipeline, "digest_documents", watched)
     build(project, load_config(project))
-    # Two batches are out at a time: the first two results come while one document still waits.
-    assert left_when_used == [1, 1, 0, 0, 0]
+    # Two batches are out at a time: the first two results come while one document is unread.
+    assert drawn_when_used == [4, 4, 5, 5, 5]
     for folder in ("content/articles", "site"):
         assert tree_digest(project / folder) == tree_digest(whole / folder)

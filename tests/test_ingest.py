@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from generator.errors import InputError
+from generator.inbox_cache import PendingFile, pending_documents, read_inbox_incrementally
 from generator.ingest import inbox_files, read_document, read_inbox
 from generator.ingest.encoding import decode_bytes
 
@@ -172,3 +174,23 @@ def test_inbox_files_are_visible_regular_files_in_path_order(tmp_path: Path) -> 
         "A.txt", "a/b.txt", "a/z/y.html", "a-b/x.txt", "b.txt", "outside/o.txt"
     ]  # fmt: skip
     assert list(inbox_files(tmp_path / "missing")) == []
+
+
+def test_pending_files_are_read_again_for_their_chosen_documents_and_a_vanished_one_is_reported(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(INBOX, inbox)
+    read = read_inbox_incrementally(inbox, tmp_path, {}, lambda key, content_hash: False)
+    first, second, *_ = read.pending
+    # One document of the first file is wanted; the second file is gone before the cleaning.
+    chosen = PendingFile(first.path, first.rel_path, frozenset(sorted(first.keys)[:1]))
+    second.path.unlink()
+    errors: list[str] = []
+    documents = list(pending_documents([chosen, second], UTC, errors))
+    assert [d.key for d in documents] == sorted(first.keys)[:1]
+    assert (
+        documents[0].content
+        == next(d for d in read_inbox(inbox, tmp_path).documents if d.key == documents[0].key).content
+    )
+    assert len(errors) == 1 and errors[0].startswith(second.rel_path)
