@@ -407,7 +407,7 @@ def cosines(vectors: TermVectors, first: np.ndarray, second: np.ndarray, workers
     )
 
     def runs(span: tuple[int, int]) -> np.ndarray:
-        dense = np.zeros(int(column.max(initial=-1)) + 2, dtype=np.float64)
+        dense = np.zeros(len(vectors.vocabulary) + 1, dtype=np.float64)
         low, high = int(bounds[span[0]]), int(bounds[span[1]])
         result = np.zeros(high - low, dtype=np.float64)
         for run in range(span[0], span[1]):
