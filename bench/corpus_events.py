@@ -9,7 +9,8 @@ groups the labelled articles again from scratch (their pinned events cleared) an
 many candidate pairs the grouping compared, how long it took, and B-cubed precision, recall and
 F1 against the generated events (the metric of bench/event_eval.py). `--every K` keeps every
 K-th article in date order: the same stories at a K times lower density, to see how the
-grouping behaves as articles get denser in time. `--settings` overrides GroupingSettings
+grouping behaves as articles get denser in time, and `--squeeze K` divides each article's time
+from the first by K: the density of K times as many articles. `--settings` overrides GroupingSettings
 fields, e.g. '{"attach_link": 1.1}' to switch the attach step off. Run by hand; the generated
 events are the truth of a synthetic corpus, not of real news (see bench/event_eval.py for ECB+).
 """
@@ -70,12 +71,21 @@ def main() -> None:
     parser.add_argument("--articles", type=int, required=True, help="the N the corpus was generated with")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--every", type=int, default=1, help="keep every K-th article in date order")
+    parser.add_argument(
+        "--squeeze",
+        type=float,
+        default=1.0,
+        help="divide each article's time from the first by K: the density of K times as many articles",
+    )
     parser.add_argument("--settings", default="{}", help="GroupingSettings overrides as JSON")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     found, truth = labelled_articles(args.project, args.articles, args.seed)
     order = sorted(range(len(found)), key=lambda i: (found[i].date, found[i].path))[:: args.every]
     chosen, gold = [found[i] for i in order], [truth[i] for i in order]
+    if args.squeeze != 1 and chosen:
+        origin = chosen[0].date
+        chosen = [replace(a, date=origin + (a.date - origin) / args.squeeze) for a in chosen]
     config = load_config(args.project)
     settings = events.GroupingSettings(window_days=config.event_window_days, **json.loads(args.settings))
     pair_counts: list[int] = []

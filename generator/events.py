@@ -6,7 +6,8 @@ entities. Events are then built the way an editor would, in three steps, over ca
 only (articles within `window_days` of each other that share a rare term), never all pairs:
 
 1. cores: articles linked by a strong similarity, or quoting the same passage (two rare word
-   8-grams in common), belong together (connected components);
+   8-grams in common) and close enough in words to be merged, belong together (connected
+   components);
 2. attach: an article left alone joins the core it is closest to on average, if close enough;
 3. merge: groups whose average similarity is high enough are one event (average linkage).
 
@@ -51,6 +52,10 @@ class GroupingSettings:
     attach_link: float = 0.12
     merge_link: float = 0.25
     shared_passages: int = 2
+    # Two reports sharing passages are one event only when their words are this close too: a
+    # formulaic sentence ("opposition politicians demanded an inquiry into ...") recurs across
+    # unrelated stories, and linked alone it chained them into events of thousands of articles.
+    quote_link: float = 0.25
     window_days: int = 10
     entity_weight: float = 2.0
     name_weight: float = 2.0
@@ -703,13 +708,13 @@ def assign_events(
     )
     del extracted
     pairs = candidate_pairs(articles, vectors, settings, workers)
-    del vectors
+    quoting = _close_quoting_pairs(shared_passage_pairs(articles, settings, passages), vectors,
+                                   settings.quote_link, workers)  # fmt: skip
+    del vectors, passages
     groups = _Groups(articles)
     # 1. cores: strong links and shared quotations
     strongest = pairs.codes[pairs.similarity >= settings.core_link]
     linked = set(zip((strongest // pairs.count).tolist(), (strongest % pairs.count).tolist(), strict=True))
-    quoting = shared_passage_pairs(articles, settings, passages)
-    del passages
     for a, b in sorted(linked | quoting):
         groups.union(a, b)
     # 2. attach: a lone article joins the group it is closest to on average
@@ -717,6 +722,19 @@ def assign_events(
     # 3. merge: groups close on average are one event
     _merge_groups(groups, pairs, settings)
     return _slugs(articles, groups, taken_slugs)
+
+
+def _close_quoting_pairs(
+    quoting: set[tuple[int, int]], vectors: TermVectors, least: float, workers: int = 1
+) -> set[tuple[int, int]]:
+    """The quoting pairs whose cosine similarity is at least `least`."""
+    import numpy as np
+
+    if not quoting:
+        return set()
+    ordered = np.array(sorted(quoting), dtype=np.int64)
+    similarity = cosines(vectors, ordered[:, 0], ordered[:, 1], workers)
+    return {(int(a), int(b)) for a, b in ordered[similarity >= least].tolist()}
 
 
 def _slugs(articles: Sequence[Article], groups: _Groups, taken: frozenset[str]) -> list[str]:

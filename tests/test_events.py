@@ -30,6 +30,7 @@ from generator.events import (
     tfidf_vectors,
 )
 from generator.model import Article
+from generator.summarise.text import stop_words
 
 WORDS = ["talks", "ceasefire", "geneva", "minister", "kyiv", "moscow", "plan", "vote"]
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -268,3 +269,38 @@ def test_bulk_attach_and_merge_group_as_the_plain_steps_do(
     assert {got.find(i): slug for i, slug in got.pin.items()} == {
         expected.find(i): slug for i, slug in expected.pin.items()
     }
+
+
+STOCK = "Critics said the handling of the affair raised questions that would need answers in the weeks ahead."
+
+
+def test_a_formulaic_sentence_shared_by_two_unrelated_stories_does_not_make_them_one_event() -> None:
+    trial = (
+        "A court in Norvik convicted the banker Elena Castillo of fraud after a six week trial. "
+        "Jurors saw emails in which Castillo told colleagues to hide losses from auditors. "
+        "Castillo denied the charges and her lawyers said she would appeal the verdict. "
+        "The judge ordered the seizure of two villas and a yacht bought with money from pension funds. "
+    )
+    reports = [
+        article(0, trial + STOCK, 0),
+        article(1, "Prosecutors welcomed the verdict against Castillo, the Norvik banker convicted of "
+                   "fraud, saying the emails to colleagues about hiding losses from auditors were "
+                   "decisive. Castillo will appeal, her lawyers said. " + STOCK, 5),
+        article(2, "Heavy rain flooded the harbour at Tarvel and closed the coastal railway for three "
+                   "days. Fishermen lost boats and nets, and the council opened two shelters in "
+                   "school halls. Engineers will inspect the sea wall this week. Farmers upstream "
+                   "reported drowned sheep and ruined barley, and the weather service warned of more "
+                   "storms before the weekend. Volunteers filled sandbags outside the lifeboat station. "
+                   + STOCK, 10),
+        article(3, "The orchestra of Vellon opened its season with a new symphony by a young composer, "
+                   "and tickets for the spring concerts sold out within an hour.", 12),
+    ]  # fmt: skip
+    titles = ["Norvik banker convicted of fraud", "Prosecutors welcome Castillo verdict",
+              "Floods close Tarvel harbour", "Vellon orchestra opens its season"]  # fmt: skip
+    reports = [replace(report, title=title) for report, title in zip(reports, titles, strict=True)]
+    rules = GroupingSettings(window_days=3)
+    # The flood story and the trial share passages, as two reports quoting one statement would.
+    assert (0, 2) in shared_passage_pairs(reports, rules)
+    slugs = events.assign_events(reports, stop_words(), rules)
+    assert slugs[0] == slugs[1]
+    assert slugs[2] != slugs[0]
