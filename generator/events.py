@@ -376,9 +376,29 @@ def candidate_pairs(
         right = left + np.arange(1, total + 1) - np.repeat(np.cumsum(later) - later, later)
         a, b = ids[left], ids[right]
         found.append(np.minimum(a, b) * n + np.maximum(a, b))
-    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    # A pair sharing several top terms is found once per term. The duplicates are dropped, and
+    # the similarities computed, a range of first articles at a time: at 100,000 articles the
+    # pairs found number tens of millions, and sorting them all at once needed several copies.
+    total = sum(len(codes) for codes in found)
+    parts = max(1, math.ceil(total / PAIRS_AT_ONCE))
+    edges = [n * (n * part // parts) for part in range(parts + 1)]
+    kept: list[np.ndarray] = []
+    similarities: list[np.ndarray] = []
+    for low, high in itertools.pairwise(edges):
+        codes = np.unique(
+            np.concatenate([chunk[(chunk >= low) & (chunk < high)] for chunk in found])
+            if parts > 1
+            else np.concatenate(found or [np.zeros(0, dtype=np.int64)])
+        )
+        kept.append(codes)
+        similarities.append(cosines(vectors, codes // max(n, 1), codes % max(n, 1), workers))
     del found
-    return SimilarPairs(n, codes, cosines(vectors, codes // max(n, 1), codes % max(n, 1), workers))
+    if len(kept) == 1:
+        return SimilarPairs(n, kept[0], similarities[0])
+    return SimilarPairs(n, np.concatenate(kept), np.concatenate(similarities))
+
+
+PAIRS_AT_ONCE = 1 << 22
 
 
 def pair_cosines(vectors: Sequence[Vector], pairs: Sequence[tuple[int, int]]) -> list[float]:

@@ -115,9 +115,19 @@ def test_candidate_pairs_are_near_in_time_and_share_a_distinctive_term(items: li
         if abs(articles[a].date - articles[b].date) <= timedelta(days=rules.window_days)
         and any(holders[term] <= max(100, len(articles) // 20) for term in top[a] & top[b])
     }
-    pairs = candidate_pairs(articles, TermVectors.from_dicts(normalised), rules).as_dict()
+    found = candidate_pairs(articles, TermVectors.from_dicts(normalised), rules)
+    pairs = found.as_dict()
     assert set(pairs) == expected
     assert all(abs(pairs[p] - cosine(normalised[p[0]], normalised[p[1]])) < 1e-12 for p in pairs)
+    # Worked through a few first articles at a time, as a large corpus is: the same arrays.
+    whole = events.PAIRS_AT_ONCE
+    events.PAIRS_AT_ONCE = 2
+    try:
+        parted = candidate_pairs(articles, TermVectors.from_dicts(normalised), rules)
+    finally:
+        events.PAIRS_AT_ONCE = whole
+    assert parted.codes.tolist() == found.codes.tolist()
+    assert parted.similarity.tolist() == found.similarity.tolist()
 
 
 def grams(body: str) -> set[tuple[str, ...]]:
