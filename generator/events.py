@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.executor import fork_map
 from generator.memo import BoundedMemo
@@ -600,6 +600,13 @@ class _Groups:
         return groups
 
 
+def _index_type(count: int) -> type[np.integer[Any]]:
+    """The smallest integer type that holds every article index: half the memory below 2**31."""
+    import numpy as np
+
+    return np.int32 if count < 2**31 else np.int64
+
+
 def _average_link(a: Sequence[int], b: Sequence[int], pairs: SimilarPairs) -> float:
     """Mean similarity between two groups; pairs never compared (far apart) count as 0."""
     import numpy as np
@@ -625,13 +632,23 @@ def _attach_lone_articles(groups: _Groups, pairs: SimilarPairs, settings: Groupi
     members = groups.members()
     root_of = np.array([groups.find(i) for i in range(len(groups.parent))], dtype=np.int64)
     size = np.bincount(root_of, minlength=len(root_of))
-    first, second = pairs.first, pairs.second
-    lone_first = size[root_of[first]] == 1
-    lone_second = size[root_of[second]] == 1
-    lone = np.concatenate((first[lone_first], second[lone_second]))
-    other = np.concatenate((second[lone_first], first[lone_second]))
-    del first, second
-    similarity = np.concatenate((pairs.similarity[lone_first], pairs.similarity[lone_second]))
+    # Each pair with a lone article, as (lone, other, similarity); a block of pairs at a time, so
+    # that no array as long as all the pairs is made beside them.
+    index_type = _index_type(pairs.count)
+    lones, others_found, similarities = [], [], []
+    for start in range(0, len(pairs), PAIRS_AT_ONCE):
+        codes = pairs.codes[start : start + PAIRS_AT_ONCE]
+        first, second = codes // max(pairs.count, 1), codes % max(pairs.count, 1)
+        lone_first = size[root_of[first]] == 1
+        lone_second = size[root_of[second]] == 1
+        block_similarity = pairs.similarity[start : start + PAIRS_AT_ONCE]
+        lones += [first[lone_first].astype(index_type), second[lone_second].astype(index_type)]
+        others_found += [second[lone_first].astype(index_type), first[lone_second].astype(index_type)]
+        similarities += [block_similarity[lone_first], block_similarity[lone_second]]
+    lone = np.concatenate(lones) if lones else np.zeros(0, dtype=index_type)
+    other = np.concatenate(others_found) if others_found else np.zeros(0, dtype=index_type)
+    similarity = np.concatenate(similarities) if similarities else np.zeros(0, dtype=np.float64)
+    del lones, others_found, similarities
     order = np.lexsort((other, lone))
     lone, other, similarity = lone[order], other[order], similarity[order]
     bounds = np.flatnonzero(np.diff(lone)) + 1
@@ -667,15 +684,31 @@ def _merge_groups(groups: _Groups, pairs: SimilarPairs, settings: GroupingSettin
     members = {root: list(group) for root, group in groups.members().items()}
     root_of = np.array([groups.find(i) for i in range(len(groups.parent))], dtype=np.int64)
     size = np.bincount(root_of, minlength=len(root_of)).astype(np.float64)
-    a = root_of[pairs.first]
-    b = root_of[pairs.second]
-    apart = a != b
-    low, high = np.minimum(a, b)[apart], np.maximum(a, b)[apart]
     n = max(len(root_of), 1)
-    linked, where = np.unique(low * n + high, return_inverse=True)
-    del low, high
-    totals = np.bincount(where, weights=pairs.similarity[apart], minlength=len(linked))
-    del where, apart
+    # The summed similarity of each linked pair of groups, a block of pairs at a time (see
+    # `_attach_lone_articles`), the blocks' sums then added up.
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for start in range(0, len(pairs), PAIRS_AT_ONCE):
+        codes = pairs.codes[start : start + PAIRS_AT_ONCE]
+        a = root_of[codes // max(pairs.count, 1)]
+        b = root_of[codes % max(pairs.count, 1)]
+        apart = a != b
+        block_links, where = np.unique(
+            np.minimum(a, b)[apart] * n + np.maximum(a, b)[apart], return_inverse=True
+        )
+        block_totals = np.bincount(
+            where, weights=pairs.similarity[start : start + PAIRS_AT_ONCE][apart], minlength=len(block_links)
+        )
+        parts.append((block_links, block_totals))
+    if len(parts) == 1:
+        linked, totals = parts[0]
+    else:
+        linked, where = np.unique(np.concatenate([links for links, _ in parts] or [np.zeros(0, np.int64)]),
+                                  return_inverse=True)  # fmt: skip
+        totals = np.bincount(
+            where, weights=np.concatenate([sums for _, sums in parts] or [np.zeros(0)]), minlength=len(linked)
+        )
+    del parts
     first, second = linked // n, linked % n
     estimate = totals / (size[first] * size[second])
     # The bulk sums differ from the exact ones by rounding only.

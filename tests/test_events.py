@@ -267,18 +267,31 @@ def test_bulk_attach_and_merge_group_as_the_plain_steps_do(
         np.array([a * n + b for a, b in ordered], dtype=np.int64),
         np.array([pairs[p] for p in ordered], dtype=np.float64),
     )
-    expected, got = _Groups(articles), _Groups(articles)
-    for group in (expected, got):  # the cores, as step 1 makes them
+
+    def cores() -> _Groups:
+        """The groups as step 1 makes them."""
+        groups = _Groups(articles)
         for a, b in ordered:
             if pairs[(a, b)] >= rules.core_link:
-                group.union(a, b)
+                groups.union(a, b)
+        return groups
+
+    expected = cores()
     plain_attach_and_merge(expected, pairs, rules)
-    _attach_lone_articles(got, bulk, rules)
-    _merge_groups(got, bulk, rules)
-    assert partition(got) == partition(expected)
-    assert {got.find(i): slug for i, slug in got.pin.items()} == {
-        expected.find(i): slug for i, slug in expected.pin.items()
-    }
+    # Also worked through a few pairs at a time, as a large corpus is.
+    whole = events.PAIRS_AT_ONCE
+    for block in (whole, 3):
+        got = cores()
+        events.PAIRS_AT_ONCE = block
+        try:
+            _attach_lone_articles(got, bulk, rules)
+            _merge_groups(got, bulk, rules)
+        finally:
+            events.PAIRS_AT_ONCE = whole
+        assert partition(got) == partition(expected)
+        assert {got.find(i): slug for i, slug in got.pin.items()} == {
+            expected.find(i): slug for i, slug in expected.pin.items()
+        }
 
 
 STOCK = "Critics said the handling of the affair raised questions that would need answers in the weeks ahead."
