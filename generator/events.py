@@ -760,10 +760,13 @@ def assign_events(
         (terms.split(TERM_SEPARATOR) if terms else [], counts) for terms, counts, _ in extracted
     )
     del extracted
+    # The passages are matched, and let go, before the candidate pairs are made: at 100,000
+    # articles they are half a gigabyte, and the pairs are the grouping's largest arrays.
+    quoting = shared_passage_pairs(articles, settings, passages)
+    del passages
     pairs = candidate_pairs(articles, vectors, settings, workers)
-    quoting = _close_quoting_pairs(shared_passage_pairs(articles, settings, passages), vectors,
-                                   settings.quote_link, workers)  # fmt: skip
-    del vectors, passages
+    quoting = _close_quoting_pairs(quoting, vectors, settings.quote_link, workers)
+    del vectors
     groups = _Groups(articles)
     # 1. cores: strong links and shared quotations
     strongest = pairs.codes[pairs.similarity >= settings.core_link]
