@@ -24,12 +24,12 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from generator.executor import fork_map
+from generator.executor import fork_imap, fork_map
 from generator.memo import BoundedMemo
 from generator.model import Article, Event, article_digest
 from generator.slugs import slugify
@@ -754,16 +754,20 @@ def assign_events(
         counts = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
         return terms, counts, passage_hashes(article.body)
 
-    extracted = fork_map(features, articles, workers)
-    passages = [hashes for _, _, hashes in extracted]
-    vectors = term_vectors(
-        (terms.split(TERM_SEPARATOR) if terms else [], counts) for terms, counts, _ in extracted
-    )
-    del extracted
+    passages: list[np.ndarray] = []
+
+    def bags() -> Iterator[tuple[list[str], np.ndarray]]:
+        # Each article's terms are numbered as its slice of results arrives, and only its
+        # passages are kept: all the articles' terms as strings were a gigabyte at 100,000.
+        for terms, counts, hashes in fork_imap(features, articles, workers):
+            passages.append(hashes)
+            yield (terms.split(TERM_SEPARATOR) if terms else [], counts)
+
+    vectors = term_vectors(bags())
     # The passages are matched, and let go, before the candidate pairs are made: at 100,000
     # articles they are half a gigabyte, and the pairs are the grouping's largest arrays.
     quoting = shared_passage_pairs(articles, settings, passages)
-    del passages
+    passages.clear()
     pairs = candidate_pairs(articles, vectors, settings, workers)
     quoting = _close_quoting_pairs(quoting, vectors, settings.quote_link, workers)
     del vectors

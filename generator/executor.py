@@ -101,3 +101,22 @@ def fork_map(
     finally:
         _FORK_JOB.clear()
     return [result for part in parts for result in part]
+
+
+def fork_imap(
+    function: Callable[[T], R], items: Sequence[T], workers: int, min_items: int = MIN_PARALLEL_ITEMS
+) -> Iterator[R]:
+    """`fork_map`, yielding the results in order as the slices finish, for a caller that keeps
+    less than each whole result: the results of all the items are never held at once."""
+    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    step = chunk_size(len(items), workers)
+    slices = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
+    _FORK_JOB[:] = [(function, items)]
+    try:
+        with shared_with_forks(), multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap(_run_fork_slice, slices, chunksize=1):
+                yield from part
+    finally:
+        _FORK_JOB.clear()

@@ -15,6 +15,7 @@ import pytest
 from generator.caches import load_cache
 from generator.config import load_config
 from generator.content import ArticleStore, KnownFile
+from generator.executor import fork_imap
 from generator.model import SiteContent, article_digest, article_text_digest
 from generator.pipeline import ARTICLE_CACHE, build
 from generator.render import render_site, urls
@@ -309,3 +310,14 @@ def test_plain_values_are_fingerprinted_whole_and_must_show_every_field() -> Non
     for kind in (Hidden, HandWritten):
         with pytest.raises(TypeError):
             Fingerprints("salt", plain=(kind,))
+
+
+def test_forked_results_stream_back_complete_and_in_order() -> None:
+    parent = os.getpid()
+
+    def square(number: int) -> tuple[int, int]:  # a closure: inherited by the forks, not pickled
+        return number * number, os.getpid()
+
+    streamed = list(fork_imap(square, list(range(300)), workers=2))
+    assert [value for value, _ in streamed] == [number * number for number in range(300)]
+    assert {pid for _, pid in streamed} - {parent}, "the work ran on forked processes"
