@@ -90,17 +90,7 @@ def fork_map(
 
     Serial where fork is unavailable, with one worker, or for a batch too small to pay for it.
     """
-    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
-    step = chunk_size(len(items), workers)
-    slices = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
-    _FORK_JOB[:] = [(function, items)]
-    try:
-        with shared_with_forks(), multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run_fork_slice, slices, chunksize=1)
-    finally:
-        _FORK_JOB.clear()
-    return [result for part in parts for result in part]
+    return list(fork_imap(function, items, workers, min_items))
 
 
 def fork_imap(
