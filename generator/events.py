@@ -305,6 +305,14 @@ class SimilarPairs:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(first, second, similarity) of `PAIRS_AT_ONCE` pairs at a time, in order: no array as
+        long as all the pairs is made beside them."""
+        for start in range(0, len(self.codes), PAIRS_AT_ONCE):
+            codes = self.codes[start : start + PAIRS_AT_ONCE]
+            yield (codes // max(self.count, 1), codes % max(self.count, 1),
+                   self.similarity[start : start + PAIRS_AT_ONCE])  # fmt: skip
+
     def as_dict(self) -> dict[tuple[int, int], float]:
         """{(first, second): similarity}: for small sets (tests, diagnostics)."""
         return dict(zip(zip(self.first.tolist(), self.second.tolist(), strict=True),
@@ -632,16 +640,12 @@ def _attach_lone_articles(groups: _Groups, pairs: SimilarPairs, settings: Groupi
     members = groups.members()
     root_of = np.array([groups.find(i) for i in range(len(groups.parent))], dtype=np.int64)
     size = np.bincount(root_of, minlength=len(root_of))
-    # Each pair with a lone article, as (lone, other, similarity); a block of pairs at a time, so
-    # that no array as long as all the pairs is made beside them.
+    # Each pair with a lone article, as (lone, other, similarity); a block of pairs at a time.
     index_type = _index_type(pairs.count)
     lones, others_found, similarities = [], [], []
-    for start in range(0, len(pairs), PAIRS_AT_ONCE):
-        codes = pairs.codes[start : start + PAIRS_AT_ONCE]
-        first, second = codes // max(pairs.count, 1), codes % max(pairs.count, 1)
+    for first, second, block_similarity in pairs.blocks():
         lone_first = size[root_of[first]] == 1
         lone_second = size[root_of[second]] == 1
-        block_similarity = pairs.similarity[start : start + PAIRS_AT_ONCE]
         lones += [first[lone_first].astype(index_type), second[lone_second].astype(index_type)]
         others_found += [second[lone_first].astype(index_type), first[lone_second].astype(index_type)]
         similarities += [block_similarity[lone_first], block_similarity[lone_second]]
@@ -685,20 +689,17 @@ def _merge_groups(groups: _Groups, pairs: SimilarPairs, settings: GroupingSettin
     root_of = np.array([groups.find(i) for i in range(len(groups.parent))], dtype=np.int64)
     size = np.bincount(root_of, minlength=len(root_of)).astype(np.float64)
     n = max(len(root_of), 1)
-    # The summed similarity of each linked pair of groups, a block of pairs at a time (see
-    # `_attach_lone_articles`), the blocks' sums then added up.
+    # The summed similarity of each linked pair of groups, a block of pairs at a time, the
+    # blocks' sums then added up.
     parts: list[tuple[np.ndarray, np.ndarray]] = []
-    for start in range(0, len(pairs), PAIRS_AT_ONCE):
-        codes = pairs.codes[start : start + PAIRS_AT_ONCE]
-        a = root_of[codes // max(pairs.count, 1)]
-        b = root_of[codes % max(pairs.count, 1)]
+    for first, second, block_similarity in pairs.blocks():
+        a, b = root_of[first], root_of[second]
+        del first, second  # freed before the sort below, this step's peak
         apart = a != b
         block_links, where = np.unique(
             np.minimum(a, b)[apart] * n + np.maximum(a, b)[apart], return_inverse=True
         )
-        block_totals = np.bincount(
-            where, weights=pairs.similarity[start : start + PAIRS_AT_ONCE][apart], minlength=len(block_links)
-        )
+        block_totals = np.bincount(where, weights=block_similarity[apart], minlength=len(block_links))
         parts.append((block_links, block_totals))
     if len(parts) == 1:
         linked, totals = parts[0]
