@@ -468,8 +468,9 @@ def build_changed(
     try:
         return _build_stages(root, config, started, progress, executor)
     finally:
-        # Loaded caches are frozen for the build (see `generator.caches`); a process that builds
-        # again (`broadsheet serve`) must get their memory back, and any garbage frozen with them.
+        # Loaded caches and the render plan are frozen for the build (see `generator.collector`); a
+        # process that builds again (`broadsheet serve`) must get their memory back, and any garbage
+        # frozen with them.
         gc.unfreeze()
 
 

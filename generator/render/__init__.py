@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from generator.collector import made_out_of_sight, unfrozen_after
 from generator.config import SiteConfig
 from generator.model import Article, SiteContent
 from generator.render import digest, urls
@@ -242,24 +243,29 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
     content = with_aware_dates(content, config.zone)
     if search and search_cache is None:
         search_cache = SearchCache()
-    outputs, page_count = site_outputs(
-        content, config, theme_dirs, search_cache if search else None, workers, timings
-    )
-    # The search index is timed apart: the render stage proper is pages, feeds and sitemap.
-    search_plan = timings.pop("search index: plan", 0.0)
-    timings["render: plan"] = time.perf_counter() - started - search_plan
-    if search:
-        timings["search index: plan"] = search_plan
-    written: list[str] = []
-    for kind, label in PARTS.items():
-        started = time.perf_counter()
-        written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous or {}, workers))
-        timings[label] = time.perf_counter() - started
-    keep = {o.path for o in outputs}
-    removed = remove_stale(out_dir, keep, previous or {})
-    return RenderReport(pages=page_count, files=tuple(sorted(keep)),
-                        fingerprints={o.path: o.fingerprint for o in outputs},
-                        written=tuple(written), removed=tuple(removed))  # fmt: skip
+    # The plan's millions of objects live until the pages are written (see `generator.collector`):
+    # collecting while they were made took the plan of a 100,000-article site from 31 s to 42 s.
+    with unfrozen_after():
+        with made_out_of_sight():
+            outputs, page_count = site_outputs(
+                content, config, theme_dirs, search_cache if search else None, workers, timings
+            )
+        # The search index is timed apart: the render stage proper is pages, feeds and sitemap.
+        search_plan = timings.pop("search index: plan", 0.0)
+        timings["render: plan"] = time.perf_counter() - started - search_plan
+        if search:
+            timings["search index: plan"] = search_plan
+        previous = previous or {}
+        written: list[str] = []
+        for kind, label in PARTS.items():
+            started = time.perf_counter()
+            written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous, workers))
+            timings[label] = time.perf_counter() - started
+        keep = {o.path for o in outputs}
+        removed = remove_stale(out_dir, keep, previous)
+        return RenderReport(pages=page_count, files=tuple(sorted(keep)),
+                            fingerprints={o.path: o.fingerprint for o in outputs},
+                            written=tuple(written), removed=tuple(removed))  # fmt: skip
 
 
 __all__ = ["RenderReport", "render_site"]
