@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from generator.collector import unfrozen_after
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -64,14 +66,10 @@ def shared_with_forks() -> Iterator[None]:
     collector writes to every object it visits, so one collection in a child copies the pages of
     every object the parent holds. Frozen objects are skipped by the collector.
     """
-    # Objects frozen before (the build's caches, see `generator.caches`) stay frozen after.
-    frozen_before = gc.get_freeze_count()
-    gc.freeze()
-    try:
+    # Objects frozen before (the build's caches, see `generator.collector`) stay frozen after.
+    with unfrozen_after():
+        gc.freeze()
         yield
-    finally:
-        if not frozen_before:
-            gc.unfreeze()
 
 
 # The function and items of the current `fork_map`, inherited by forked workers, never pickled.
