@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -247,11 +249,49 @@ def test_a_deferred_store_writes_each_article_once_with_its_last_state(tmp_path:
     assert not again.files[relpath].edited
 
 
+def test_a_store_never_writes_through_a_folder_that_leads_outside_it(tmp_path: Path) -> None:
+    articles, outside = tmp_path / "articles", tmp_path / "outside"
+    (articles / "2025").mkdir(parents=True)
+    outside.mkdir()
+    (articles / "2025" / "09").symlink_to(outside, target_is_directory=True)
+    store = ArticleStore(articles, UTC, defer_writes=True)
+    with pytest.raises(InputError, match="outside the articles directory"):
+        store.write_digest(make_doc(), DIGEST)
+    assert not any(outside.iterdir())
+
+
+def test_a_store_replaces_a_link_in_its_folder_and_leaves_the_linked_file_alone(tmp_path: Path) -> None:
+    articles, outside = tmp_path / "articles", tmp_path / "outside.md"
+    (articles / "2025" / "09").mkdir(parents=True)
+    outside.write_text("not the store's\n")
+    link = articles / "2025" / "09" / "dam-bursts-in-the-valley.md"
+    link.symlink_to(outside)
+    store = ArticleStore(articles, UTC, defer_writes=True)
+    store.write_digest(make_doc(key="content/inbox/other.txt"), DIGEST)
+    assert store.flush() == 1
+    assert outside.read_text() == "not the store's\n"
+    assert not link.is_symlink() and "Dam bursts" in link.read_text()
+
+
+def test_many_files_are_written_whole_and_a_failure_is_raised(tmp_path: Path) -> None:
+    from generator.fsutil import atomic_write_all
+
+    files = [(tmp_path / f"{n // 100}" / f"{n}.txt", f"file {n}\n".encode()) for n in range(600)]
+    atomic_write_all(iter(files), threads=4, window=16)
+    for path, data in files:
+        assert path.read_bytes() == data
+    (tmp_path / "blocked").write_text("a file where a folder is needed")
+    with pytest.raises(OSError):
+        atomic_write_all([(tmp_path / "fine.txt", b"x"), (tmp_path / "blocked" / "no.txt", b"y")])
+    assert (tmp_path / "fine.txt").read_bytes() == b"x"
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
 def test_a_first_build_writes_each_article_once_and_with_its_event(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generator.config import load_config
-    from generator.fsutil import atomic_write_text
+    from generator.fsutil import atomic_write_all, atomic_write_text
     from generator.pipeline import build
 
     writes: list[Path] = []
@@ -260,7 +300,16 @@ def test_a_first_build_writes_each_article_once_and_with_its_event(
         writes.append(path)
         atomic_write_text(path, text)
 
+    def counting_writes(files: Iterable[tuple[Path, bytes]]) -> None:
+        def counted() -> Iterator[tuple[Path, bytes]]:
+            for path, data in files:
+                writes.append(path)
+                yield path, data
+
+        atomic_write_all(counted())
+
     monkeypatch.setattr("generator.content.atomic_write_text", counting_write)
+    monkeypatch.setattr("generator.content.atomic_write_all", counting_writes)
     build(project, load_config(project))
     articles = sorted((project / "content" / "articles").rglob("*.md"))
     assert len(articles) == 5
