@@ -20,6 +20,7 @@ from pathlib import Path
 
 from generator.clean import Evidence, document_evidence
 from generator.errors import InputError
+from generator.executor import fork_imap
 from generator.ingest import inbox_listing, read_file
 from generator.ingest.hints import SIDECAR_SUFFIX
 from generator.model import RawDocument
@@ -81,29 +82,52 @@ def _stamp(stat: os.stat_result, sidecar: os.stat_result | None) -> Stamp:
     return stat.st_size, stat.st_mtime_ns, *side
 
 
+@dataclass(frozen=True)
+class _FileReading:
+    """What reading one inbox file gave: its documents (without their text) or why it failed."""
+
+    documents: tuple[CachedDocument, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def _read_for_evidence(path: Path, rel_path: str, zone: tzinfo) -> _FileReading:
+    """Read one file and gather each document's evidence; the text itself is not kept."""
+    try:
+        documents, warnings = read_file(path, rel_path, zone)
+    except InputError as error:
+        return _FileReading(error=str(error))
+    entries = tuple(CachedDocument(d.key, d.content_hash, document_evidence(d)) for d in documents)
+    return _FileReading(entries, tuple(warnings))
+
+
 def read_inbox_incrementally(
     inbox: Path,
     project_root: Path,
     cache: dict[str, CachedFile],
     is_current: Callable[[str, str], bool],
     zone: tzinfo = UTC,
+    workers: int = 1,
 ) -> InboxRead:
     """Read the inbox, opening only files that are new, changed, or hold a document without a
     current article (`is_current(key, content_hash)`). `cache` is updated in place, and left
     holding exactly the files of this inbox.
+
+    The files to open are read on `workers` forked processes: finding the main text of an HTML
+    page for its evidence is most of the cost of reading.
     """
     result = InboxRead()
-    seen: set[str] = set()
     listing = inbox_listing(inbox)
     # The stamps come from the one directory listing; a sidecar is stat-ed only where the listing
     # has none under its name (a link, say), so that it still counts.
     stats = dict(listing)
     prefix = inbox.relative_to(project_root).as_posix() + "/" if inbox.is_relative_to(project_root) else ""
+    # Every file in listing order, with its stamp and, when nothing in it needs work, its cache entry.
+    files: list[tuple[str, str, Stamp, CachedFile | None]] = []
     for relative, stat in listing:
         if relative.endswith(SIDECAR_SUFFIX):
             continue
         rel_path = prefix + relative if prefix else relative.rpartition("/")[2]
-        seen.add(rel_path)
         sidecar_name = relative + SIDECAR_SUFFIX
         sidecar = stats.get(sidecar_name) or _sidecar_stat(f"{inbox}/{sidecar_name}")
         stamp = _stamp(stat, sidecar)
@@ -113,31 +137,35 @@ def read_inbox_incrementally(
             and cached.stamp == stamp
             and all(is_current(d.key, d.content_hash) for d in cached.documents)
         ):
+            files.append((relative, rel_path, stamp, cached))
+        else:
+            files.append((relative, rel_path, stamp, None))
+    to_read = [(inbox / relative, rel_path) for relative, rel_path, _, cached in files if cached is None]
+    readings = fork_imap(lambda file: _read_for_evidence(file[0], file[1], zone), to_read, workers)
+    for relative, rel_path, stamp, cached in files:
+        if cached is not None:
             result.evidence.extend(d.evidence for d in cached.documents)
             result.current.extend(d.key for d in cached.documents)
             result.errors.extend(cached.errors)
             result.warnings.extend(cached.warnings)
             continue
-        try:
-            documents, warnings = read_file(inbox / relative, rel_path, zone)
-        except InputError as error:
-            cache[rel_path] = CachedFile(stamp, (), errors=(str(error),))
-            result.errors.append(str(error))
+        reading = next(readings)
+        if reading.error is not None:
+            cache[rel_path] = CachedFile(stamp, (), errors=(reading.error,))
+            result.errors.append(reading.error)
             continue
-        entries = []
         pending = []
-        for document in documents:
-            evidence = document_evidence(document)
-            entries.append(CachedDocument(document.key, document.content_hash, evidence))
-            result.evidence.append(evidence)
+        for document in reading.documents:
+            result.evidence.append(document.evidence)
             if is_current(document.key, document.content_hash):
                 result.current.append(document.key)
             else:
                 pending.append(document.key)
         if pending:
             result.pending.append(PendingFile(inbox / relative, rel_path, frozenset(pending)))
-        cache[rel_path] = CachedFile(stamp, tuple(entries), warnings=tuple(warnings))
-        result.warnings.extend(warnings)
+        cache[rel_path] = CachedFile(stamp, reading.documents, warnings=reading.warnings)
+        result.warnings.extend(reading.warnings)
+    seen = {rel_path for _, rel_path, _, _ in files}
     for gone in set(cache) - seen:
         del cache[gone]
     return result

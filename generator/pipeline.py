@@ -182,6 +182,7 @@ def digest_inbox(
             cache,
             lambda key, content_hash: store.current_outcome(key, content_hash) is not None,
             config.zone,
+            workers=config.process_count,
         )
     for message in inbox.errors:
         diagnostics.error(message)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.inbox_cache import PendingFile, pending_documents, read_inbox_incrementally
+from generator.executor import MIN_PARALLEL_ITEMS
+from generator.inbox_cache import CachedFile, InboxRead, PendingFile, pending_documents, read_inbox_incrementally
 from generator.ingest import inbox_files, read_document, read_inbox
 from generator.ingest.encoding import decode_bytes
 
@@ -194,3 +195,35 @@ def test_pending_files_are_read_again_for_their_chosen_documents_and_a_vanished_
         == next(d for d in read_inbox(inbox, tmp_path).documents if d.key == documents[0].key).content
     )
     assert len(errors) == 1 and errors[0].startswith(second.rel_path)
+
+
+def test_reading_the_inbox_on_several_processes_gives_what_one_process_gives(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    samples = sorted(path for path in INBOX.iterdir() if path.is_file() and path.suffix != ".yaml")
+    # Enough files to be worth forking for: copies of the samples and their sidecars, one empty file.
+    copies = 32
+    assert len(samples) * copies * 3 // 4 >= MIN_PARALLEL_ITEMS, "both readings must fork"
+    for copy in range(copies):
+        for path in samples:
+            (inbox / f"{copy:02d}-{path.name}").write_bytes(path.read_bytes())
+            sidecar = path.with_name(path.name + ".meta.yaml")
+            if sidecar.is_file():
+                (inbox / f"{copy:02d}-{sidecar.name}").write_bytes(sidecar.read_bytes())
+    (inbox / "07-empty.txt").write_text("")
+
+    def read(workers: int, cache: dict[str, CachedFile], current: set[str]) -> InboxRead:
+        return read_inbox_incrementally(
+            inbox, tmp_path, cache, lambda key, content_hash: key in current, workers=workers
+        )
+
+    one_cache: dict[str, CachedFile] = {}
+    several_cache: dict[str, CachedFile] = {}
+    assert read(1, one_cache, set()) == read(2, several_cache, set())
+    assert one_cache == several_cache
+    # A second reading opens only the files with a document still to make, in between the cached ones.
+    current = {d.key for file in one_cache.values() for d in file.documents if d.key < "inbox/08"}
+    again = read(2, several_cache, current)
+    assert again == read(1, one_cache, current)
+    assert again.current and again.pending and all(f.rel_path >= "inbox/08" for f in again.pending)
+    assert len(again.errors) == 1 and again.errors[0].startswith("inbox/07-empty.txt")
