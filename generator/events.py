@@ -848,6 +848,8 @@ def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:
     of them misses at most 30%, so it holds one of any 31%), and only those are compared:
     comparing each with every original made a story of thousands of reports quadratic.
     """
+    if len(group) < 2:
+        return ()  # a report alone copies nothing: a tenth of a corpus's events, not shingled
     copies: list[tuple[str, str]] = []
     originals: list[tuple[Article, set[int]]] = []
     # Which originals hold each shingle, in the order they came.
