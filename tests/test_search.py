@@ -258,3 +258,35 @@ def test_adding_and_editing_articles_reads_and_stores_only_their_weights(
     assert files == build(later, SearchCache())
     # The store holds exactly the current texts' weights: the new ones in, the edited one's old out.
     assert load_cache(tmp_path / "terms") == {weights_key(a): term_weights(a) for a in later}
+
+
+def test_equal_term_weight_pairs_are_held_once_however_the_weights_arrived(tmp_path: Path) -> None:
+    # Enough articles for the weights to be computed on forked workers; each shares terms with many.
+    items = [
+        article(f"2025/04/story-{n}.md", f"Story {n % 7}", f"Rain in town{n % 11} and flood{n % 13} warnings.")
+        for n in range(600)
+    ]
+
+    def held_once(weights: Mapping[str, search.TermWeights]) -> None:
+        pairs = [pair for entry in weights.values() for pair in entry]
+        assert len({id(pair) for pair in pairs}) == len(set(pairs)) < len(pairs) / 10
+
+    computed = SearchCache(terms=tmp_path / "terms", index=tmp_path / "index")
+    search_outputs(items, describe_plainly, lambda a: a.path, computed, workers=2)
+    held_once(computed.weights)
+    computed.save()
+    expected = {weights_key(a): term_weights(a) for a in items}
+    assert computed.weights == expected
+
+    stored = SearchCache(terms=tmp_path / "terms")
+    stored.read_whole()
+    held_once(stored.weights)
+    assert stored.weights == expected
+    some = SearchCache(terms=tmp_path / "terms")
+    some.read(list(expected)[:300])
+    held_once(some.weights)
+    assert len(some.weights) == 300
+
+
+def describe_plainly(item: Article) -> SearchDocument:
+    return SearchDocument(item.path, item.title, None, None, "", "2025-04", plain_text(item))
