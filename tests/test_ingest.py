@@ -11,7 +11,13 @@ import pytest
 
 from generator.errors import InputError
 from generator.executor import MIN_PARALLEL_ITEMS
-from generator.inbox_cache import CachedFile, InboxRead, PendingFile, pending_documents, read_inbox_incrementally
+from generator.inbox_cache import (
+    CachedFile,
+    InboxRead,
+    PendingFile,
+    pending_documents,
+    read_inbox_incrementally,
+)
 from generator.ingest import inbox_files, read_document, read_inbox
 from generator.ingest.encoding import decode_bytes
 

@@ -263,7 +263,9 @@ def test_adding_and_editing_articles_reads_and_stores_only_their_weights(
 def test_equal_term_weight_pairs_are_held_once_however_the_weights_arrived(tmp_path: Path) -> None:
     # Enough articles for the weights to be computed on forked workers; each shares terms with many.
     items = [
-        article(f"2025/04/story-{n}.md", f"Story {n % 7}", f"Rain in town{n % 11} and flood{n % 13} warnings.")
+        article(
+            f"2025/04/story-{n}.md", f"Story {n % 7}", f"Rain in town{n % 11} and flood{n % 13} warnings."
+        )
         for n in range(600)
     ]
 
