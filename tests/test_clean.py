@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.clean import build_context, clean_document, document_evidence, line_key
+from generator.clean.families import FAMILIES, LABEL_MAX_WORDS, Family, _combine, _is_whole_line, match_family
 from generator.clean.lines import normalise_line
 from generator.clean.metadata import parse_text_date
 from generator.ingest import read_inbox
@@ -254,3 +258,76 @@ def test_evidence_keeps_line_keys_not_text_and_the_keys_hold_across_processes() 
             env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True,
         )  # fmt: skip
         assert int(printed.stdout) == line_key("one line")
+
+
+# Words the families' patterns are made of, so that generated lines hit them often.
+_PATTERN_WORDS = sorted(
+    {
+        word
+        for family in FAMILIES
+        for pattern in (*family.labels, *family.cues)
+        for word in re.findall(r"[a-z]{2,}", pattern.pattern.replace("\\b", " "))
+    }
+)
+_TRICKY_SOURCES = [r"\bshare|photo\b", r"^menu$", r"[|]\s*home", r"\bsign (in|up)\b", r"^(top|back)\b"]
+
+
+@st.composite
+def _lines(draw: st.DrawFn) -> str:
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(_PATTERN_WORDS),
+                st.sampled_from(["The", "said", "|", "“as is”", "Photo:", "—", "İ", "ſ", "2025", ""]),
+                st.text(alphabet="abcsıİſK |-:'\"", max_size=6),
+            ),
+            max_size=24,
+        )
+    )
+    return draw(st.sampled_from([" ", "", "-", " | "])).join(pieces)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_lines())
+def test_combined_family_patterns_match_where_one_of_their_patterns_matches(line: str) -> None:
+    for family in FAMILIES:
+        for combined, parts in ((family.any_label, family.labels), (family.any_cue, family.cues)):
+            expected = any(pattern.search(line) for pattern in parts)
+            assert bool(combined and combined.search(line)) == expected, (family.name, line)
+    sources = [p.pattern for family in FAMILIES for p in family.cues] + _TRICKY_SOURCES
+    combined = _combine(sources)
+    assert combined is not None
+    assert bool(combined.search(line)) == any(re.search(s, line, re.IGNORECASE) for s in sources), line
+
+
+def _family_one_pattern_at_a_time(line: str, words: int, prose: bool) -> Family | None:
+    """`match_family` as it reads, without the scans that rule out every family at once."""
+    if words <= LABEL_MAX_WORDS:
+        for family in FAMILIES:
+            labels = [p for p in family.labels if not prose or _is_whole_line(p)]
+            if any(pattern.search(line) for pattern in labels):
+                return family
+    if words > 6:
+        for family in FAMILIES:
+            if family.cues and family.cue_count(line) >= family.min_cues:
+                return family
+    return None
+
+
+def test_the_family_of_every_line_of_the_samples_is_the_one_pattern_at_a_time() -> None:
+    lines = [
+        line for d in read_inbox(INBOX, INBOX.parent.parent).documents for line in d.content.splitlines()
+    ]
+    lines += [
+        "Advertisement", "Related Posts", "We use cookies and similar technologies to improve your "
+        "experience; by continuing you consent to our cookie policy and our partners' use of data",
+        "Sign up for our newsletter to get the best of our journalism in your inbox every morning",
+    ]  # fmt: skip
+    families = set()
+    for line in lines:
+        words = len(line.split())
+        for prose in (False, True):
+            found = match_family(line, words, prose)
+            assert found == _family_one_pattern_at_a_time(line, words, prose), line
+            families.add(found.name if found else None)
+    assert {"consent", "subscribe", None} <= families
