@@ -33,10 +33,10 @@ def atomic_write_all(files: Iterable[tuple[Path, bytes]], threads: int = 8, wind
     """`atomic_write_bytes` for many files, several at a time, taking `files` lazily.
 
     Each write waits on its own sync: the disk's time, not the processor's, and the file system
-    commits the syncs of concurrent writes together (a first build of 10,000 articles spent 0.6 ms
-    a file on it, one at a time). At most `window` writes are queued, so a caller that makes the
-    contents as it goes never holds them all. The first failure is raised once the writes
-    already started have finished.
+    commits the syncs of concurrent writes together (2,000 files of 4 KB, synced one at a time,
+    took 0.6–1.1 ms a file on the development machine; on eight threads, 0.4 ms). At most
+    `window` writes are queued, so a caller that makes the contents as it goes never holds them
+    all. The first failure is raised once the writes already started have finished.
     """
     with ThreadPoolExecutor(threads) as pool:
         running: deque[Future[None]] = deque()
