@@ -60,8 +60,8 @@ class SearchCache:
             self.whole = True
 
     def shared(self, weights: TermWeights) -> TermWeights:
-        """`weights` made of the pairs already held where they are equal: every weights entering
-        the cache goes through here.
+        """`weights` made of the pairs already held where they are equal: every article's weights
+        go through here on their way into the cache.
 
         Articles share most of their terms, and the common terms their usual weights: 10,000
         generated articles hold 3.2 million pairs, of which 190,000 are distinct. Unpickled from
