@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, tzinfo
 from functools import cached_property
@@ -479,21 +479,21 @@ class ArticleStore:
     def flush(self) -> int:
         """Write the files kept back by `defer_writes`; how many were written."""
         count = len(self.pending)
-
-        def texts() -> Iterator[tuple[Path, bytes]]:
-            for target, made in self.pending.values():
-                text = article_text(made)
-                yield target, text.encode("utf-8")
-                self.written[made.relpath] = (text_digest(text), made)
-
-        atomic_write_all(texts())
+        # A generator: each text is made as its write is queued, never all of them at once.
+        atomic_write_all(
+            (target, self._recorded_text(made).encode("utf-8")) for target, made in self.pending.values()
+        )
         self.pending.clear()
         return count
 
     def _write_now(self, target: Path, made: ArticleFile) -> None:
+        atomic_write_text(target, self._recorded_text(made))
+
+    def _recorded_text(self, made: ArticleFile) -> str:
+        """A generated file's text, recorded in `written` as the text this store wrote."""
         text = article_text(made)
-        atomic_write_text(target, text)
         self.written[made.relpath] = (text_digest(text), made)
+        return text
 
     def _write_incoming(self, relpath: str, text: str) -> None:
         """The new version of an edited article, beside it for the user to merge: not an article."""
