@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from generator.executor import fork_imap, fork_map
 from generator.memo import BoundedMemo
 from generator.model import Article, Event, article_digest
+from generator.packed import PackedRows
 from generator.slugs import slugify
 from generator.summarise.text import fold, stem
 
@@ -157,12 +158,14 @@ def term_vectors(bags: Iterable[tuple[Sequence[str], Sequence[float] | np.ndarra
     import numpy as np
 
     number: dict[str, int] = {}
-    numbered: list[np.ndarray] = []
-    counted: list[np.ndarray] = []
+    # Packed as they come (see `generator.packed`): kept as one small array each, these rows
+    # left a gigabyte of the allocator's heap behind at 100,000 articles once they were freed.
+    numbered = PackedRows(np.int32)
+    counted = PackedRows(np.float64)
     for terms, counts in bags:
         # Numbered as first seen, renumbered in sorted order below.
         numbered.append(np.array([number.setdefault(term, len(number)) for term in terms], dtype=np.int32))
-        counted.append(np.asarray(counts, dtype=np.float64))
+        counted.append(counts)
     vocabulary = sorted(number)
     rank = np.zeros(len(number), dtype=np.int32)
     rank[np.fromiter(map(number.__getitem__, vocabulary), dtype=np.int64, count=len(vocabulary))] = np.arange(
@@ -170,16 +173,11 @@ def term_vectors(bags: Iterable[tuple[Sequence[str], Sequence[float] | np.ndarra
     )
     del number
     total = len(numbered)
-    lengths = np.fromiter(map(len, numbered), dtype=np.int64, count=total)
     # A term's document frequency counts every bag that names it, whatever its count.
     frequency = np.zeros(len(vocabulary), dtype=np.int64)
-    for block in range(0, total, TERM_VECTOR_BLOCK):
-        numbered[block : block + TERM_VECTOR_BLOCK] = [
-            rank[n] for n in numbered[block : block + TERM_VECTOR_BLOCK]
-        ]
-        frequency += np.bincount(
-            np.concatenate(numbered[block : block + TERM_VECTOR_BLOCK]), minlength=len(vocabulary)
-        )
+    for entries, _ in numbered.chunks():
+        entries[:] = rank[entries]
+        frequency += np.bincount(entries, minlength=len(vocabulary))
     del rank
     idf = np.zeros(int(frequency.max(initial=0)) + 1, dtype=np.float64)
     for df in np.unique(frequency).tolist():
@@ -187,40 +185,47 @@ def term_vectors(bags: Iterable[tuple[Sequence[str], Sequence[float] | np.ndarra
     tf_of: dict[float, float] = {}
     # Filled a block of articles at a time: arrays as long as every entry, several at once, were
     # most of the grouping's memory.
-    kept_terms = np.zeros(int(lengths.sum()), dtype=np.int32)
+    kept_terms = np.zeros(numbered.total, dtype=np.int32)
     kept_weights = np.zeros(len(kept_terms), dtype=np.float64)
     sizes = np.zeros(total, dtype=np.int64)
     filled_up = 0
-    for block in range(0, total, TERM_VECTOR_BLOCK):
-        articles = range(block, min(block + TERM_VECTOR_BLOCK, total))
-        owner = np.repeat(np.arange(len(articles)), lengths[articles.start : articles.stop])
-        term = np.concatenate(numbered[articles.start : articles.stop])
-        count = np.concatenate(counted[articles.start : articles.stop])
-        keep = count > 0
-        held, counts, owner = term[keep], count[keep], owner[keep]
-        for value in np.unique(counts).tolist():
-            if value not in tf_of:
-                tf_of[value] = 1.0 + math.log(value)
-        distinct = np.array(sorted(tf_of), dtype=np.float64)
-        tf = np.array([tf_of[value] for value in distinct.tolist()], dtype=np.float64)
-        weight = tf[np.searchsorted(distinct, counts)] * idf[frequency[held]]
-        squares = weight * weight
-        starts = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(articles))))).tolist()
-        norms = np.zeros(len(articles), dtype=np.float64)
-        for article, (begin, end) in enumerate(itertools.pairwise(starts)):
-            if end > begin:
-                # In order, one by one, as `sum` adds them.
-                norms[article] = math.sqrt(float(np.cumsum(squares[begin:end])[-1]))
-        # An article whose vector has no length has no entries.
-        filled = norms[owner] > 0
-        kept = int(filled.sum())
-        kept_terms[filled_up : filled_up + kept] = held[filled]
-        kept_weights[filled_up : filled_up + kept] = weight[filled] / norms[owner[filled]]
-        filled_up += kept
-        sizes[articles.start : articles.stop] = np.bincount(owner[filled], minlength=len(articles))
-        # This block's bags are done with.
-        numbered[articles.start : articles.stop] = [held[:0]] * len(articles)
-        counted[articles.start : articles.stop] = [counts[:0]] * len(articles)
+    first_article = 0
+    chunks = zip(numbered.chunks(), counted.chunks(), strict=True)
+    for chunk, ((chunk_terms, lengths), (chunk_counts, _)) in enumerate(chunks):
+        offsets = np.concatenate(([0], np.cumsum(lengths))).tolist()
+        for block in range(0, len(lengths), TERM_VECTOR_BLOCK):
+            rows = range(block, min(block + TERM_VECTOR_BLOCK, len(lengths)))
+            begin, end = offsets[rows.start], offsets[rows.stop]
+            owner = np.repeat(np.arange(len(rows)), lengths[rows.start : rows.stop])
+            term, count = chunk_terms[begin:end], chunk_counts[begin:end]
+            keep = count > 0
+            held, counts, owner = term[keep], count[keep], owner[keep]
+            for value in np.unique(counts).tolist():
+                if value not in tf_of:
+                    tf_of[value] = 1.0 + math.log(value)
+            distinct = np.array(sorted(tf_of), dtype=np.float64)
+            tf = np.array([tf_of[value] for value in distinct.tolist()], dtype=np.float64)
+            weight = tf[np.searchsorted(distinct, counts)] * idf[frequency[held]]
+            squares = weight * weight
+            starts = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=len(rows))))).tolist()
+            norms = np.zeros(len(rows), dtype=np.float64)
+            for article, (low, high) in enumerate(itertools.pairwise(starts)):
+                if high > low:
+                    # In order, one by one, as `sum` adds them.
+                    norms[article] = math.sqrt(float(np.cumsum(squares[low:high])[-1]))
+            # An article whose vector has no length has no entries.
+            filled = norms[owner] > 0
+            kept = int(filled.sum())
+            kept_terms[filled_up : filled_up + kept] = held[filled]
+            kept_weights[filled_up : filled_up + kept] = weight[filled] / norms[owner[filled]]
+            filled_up += kept
+            where = first_article + rows.start
+            sizes[where : where + len(rows)] = np.bincount(owner[filled], minlength=len(rows))
+        first_article += len(lengths)
+        # This chunk's bags are done with; their memory goes back as the vectors fill up.
+        del chunk_terms, chunk_counts
+        numbered.release(chunk)
+        counted.release(chunk)
     return TermVectors(
         vocabulary, np.concatenate(([0], np.cumsum(sizes))), kept_terms[:filled_up], kept_weights[:filled_up]
     )
@@ -476,50 +481,68 @@ def cosines(vectors: TermVectors, first: np.ndarray, second: np.ndarray, workers
 
 
 def shared_passage_pairs(
-    articles: Sequence[Article], settings: GroupingSettings, passages: Sequence[np.ndarray] | None = None
+    articles: Sequence[Article], settings: GroupingSettings, passages: PackedRows | None = None
 ) -> set[tuple[int, int]]:
     """Pairs that quote the same passages: word 8-grams found in few articles, shared twice or more.
 
-    `passages` holds each article's `passage_hashes` when they are already computed.
+    `passages` holds each article's `passage_hashes`, one row per article, when they are
+    already computed.
     """
     import numpy as np
 
     if passages is None:
-        passages = [passage_hashes(article.body) for article in articles]
-    total = sum(len(hashes) for hashes in passages)
+        passages = PackedRows(np.int64)
+        for article in articles:
+            passages.append(passage_hashes(article.body))
+    if passages.total == 0:
+        return set()
     moments = _microseconds(articles)
     found: list[np.ndarray] = []
     # The passages are split by their hash's lowest bits into parts of about a million entries,
     # each part worked through alone: equal passages fall in the same part, and arrays as long as
     # all passages together (59 million at 100,000 articles) are never made.
-    parts = 1 << max(0, math.ceil(math.log2(max(total, 1) / PASSAGES_AT_ONCE)))
+    parts = 1 << max(0, math.ceil(math.log2(max(passages.total, 1) / PASSAGES_AT_ONCE)))
     for part in range(parts):
-        chosen = list(passages) if parts == 1 else [h[(h & (parts - 1)) == part] for h in passages]
-        found.extend(_quoting_codes(chosen, moments, settings))
+        chosen: list[np.ndarray] = []
+        counts: list[np.ndarray] = []
+        for entries, lengths in passages.chunks():
+            if parts == 1:
+                chosen.append(entries)
+                counts.append(lengths)
+                continue
+            mine = (entries & (parts - 1)) == part
+            chosen.append(entries[mine])
+            # How many of each article's entries are in this part (a sum over no entries is 0).
+            filled = lengths > 0
+            in_part = np.zeros(len(lengths), dtype=np.int64)
+            in_part[filled] = np.add.reduceat(mine, (np.cumsum(lengths) - lengths)[filled], dtype=np.int64)
+            counts.append(in_part)
+        found.extend(_quoting_codes(np.concatenate(chosen), np.concatenate(counts), moments, settings))
     if not found:
         return set()
-    codes, counts = np.unique(np.concatenate(found), return_counts=True)
+    codes, counts_found = np.unique(np.concatenate(found), return_counts=True)
     n = len(articles)
-    return {(code // n, code % n) for code in codes[counts >= settings.shared_passages].tolist()}
+    return {(code // n, code % n) for code in codes[counts_found >= settings.shared_passages].tolist()}
 
 
 PASSAGES_AT_ONCE = 1 << 20
 
 
 def _quoting_codes(
-    passages: Sequence[np.ndarray], moments: np.ndarray, settings: GroupingSettings
+    flat: np.ndarray, lengths: np.ndarray, moments: np.ndarray, settings: GroupingSettings
 ) -> list[np.ndarray]:
     """For each passage held by 2 to `common` articles near in time, every pair of them, as
-    numbers a * n + b (a < b); a pair appears once per passage the two share."""
+    numbers a * n + b (a < b); a pair appears once per passage the two share.
+
+    `flat` is every article's passages end to end, `lengths` how many each article has.
+    """
     import numpy as np
 
-    n = len(passages)
-    lengths = [len(hashes) for hashes in passages]
-    if sum(lengths) == 0:
+    n = len(lengths)
+    if len(flat) == 0:
         return []
     # Every (passage, article) entry sorted by passage: a run of equal passages is the articles
     # that share it. Done in numpy, since nearly all of the millions of passages occur once.
-    flat = np.concatenate(passages)
     order = np.argsort(flat, kind="stable")
     flat = flat[order]
     # Whose each sorted entry is, from its place in the concatenation.
@@ -755,7 +778,7 @@ def assign_events(
         counts = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
         return terms, counts, passage_hashes(article.body)
 
-    passages: list[np.ndarray] = []
+    passages = PackedRows(np.int64)
 
     def bags() -> Iterator[tuple[list[str], np.ndarray]]:
         # Each article's terms are numbered as its slice of results arrives, and only its

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import events
+from generator import events, packed
 from generator.events import (
     COPY_CONTAINMENT,
     PASSAGE_WORDS,
@@ -92,6 +94,21 @@ def test_stacked_tfidf_vectors_are_the_plain_ones_to_the_last_bit(bags: list[dic
     expected = plain_tfidf(bags)
     # Same terms in the same order, same floats.
     assert [list(v.items()) for v in got] == [list(v.items()) for v in expected]
+    # Held in many small chunks, bags longer than a chunk among them, and filled two at a time.
+    with small_chunks():
+        assert tfidf_vectors(bags) == got
+
+
+@contextlib.contextmanager
+def small_chunks() -> Iterator[None]:
+    """Packed rows in chunks of three entries and term vectors filled two articles at a time, so
+    that a handful of articles cross every boundary a corpus of 100,000 does."""
+    whole, block = packed.CHUNK_ENTRIES, events.TERM_VECTOR_BLOCK
+    packed.CHUNK_ENTRIES, events.TERM_VECTOR_BLOCK = 3, 2
+    try:
+        yield
+    finally:
+        packed.CHUNK_ENTRIES, events.TERM_VECTOR_BLOCK = whole, block
 
 
 texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=30).map(" ".join)
@@ -164,8 +181,12 @@ def test_quoting_pairs_share_two_rare_passages_within_the_window(items: list[tup
     events.PASSAGES_AT_ONCE = max(1, sum(map(len, passages)) // 2)  # two to four parts
     try:
         assert shared_passage_pairs(articles, rules) == expected
+        with small_chunks():
+            assert shared_passage_pairs(articles, rules) == expected
     finally:
         events.PASSAGES_AT_ONCE = whole
+    with small_chunks():
+        assert shared_passage_pairs(articles, rules) == expected
 
 
 def five_grams(body: str) -> set[tuple[str, ...]]:
