@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.executor import fork_imap, fork_map
 from generator.memo import BoundedMemo
+from generator.memory import release_free_memory
 from generator.model import Article, Event, article_digest
 from generator.packed import PackedRows
 from generator.slugs import slugify
@@ -373,7 +374,13 @@ def candidate_pairs(
     moments = _microseconds(articles)
     window = timedelta(days=settings.window_days) // timedelta(microseconds=1)
     n = len(articles)
-    found: list[np.ndarray] = []
+    # A pair sharing several top terms is found once per term: three times on average at 10,000
+    # articles. The repeats are dropped as the pairs come, whenever those waiting number half the
+    # distinct pairs kept so far, so the pairs are never all held with their repeats (at 100,000
+    # articles 42 million distinct pairs, over a gigabyte with the repeats). `found[0]` holds the
+    # distinct pairs so far, sorted.
+    found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    waiting = 0
     for begin, end in itertools.pairwise(bounds):
         if not 1 < end - begin <= common:
             continue
@@ -389,26 +396,32 @@ def candidate_pairs(
         right = left + np.arange(1, total + 1) - np.repeat(np.cumsum(later) - later, later)
         a, b = ids[left], ids[right]
         found.append(np.minimum(a, b) * n + np.maximum(a, b))
-    # A pair sharing several top terms is found once per term. The duplicates are dropped, and
-    # the similarities computed, a range of first articles at a time: at 100,000 articles the
-    # pairs found number tens of millions, and sorting them all at once needed several copies.
-    total = sum(len(codes) for codes in found)
-    parts = max(1, math.ceil(total / PAIRS_AT_ONCE))
-    edges = [n * (n * part // parts) for part in range(parts + 1)]
-    kept: list[np.ndarray] = []
-    similarities: list[np.ndarray] = []
-    for low, high in itertools.pairwise(edges):
-        codes = np.unique(
-            np.concatenate([chunk[(chunk >= low) & (chunk < high)] for chunk in found])
-            if parts > 1
-            else np.concatenate(found or [np.zeros(0, dtype=np.int64)])
-        )
-        kept.append(codes)
-        similarities.append(cosines(vectors, codes // max(n, 1), codes % max(n, 1), workers))
-    del found
-    if len(kept) == 1:
-        return SimilarPairs(n, kept[0], similarities[0])
-    return SimilarPairs(n, np.concatenate(kept), np.concatenate(similarities))
+        waiting += total
+        if waiting >= max(PAIRS_AT_ONCE, len(found[0]) // 2):
+            _keep_distinct(found)
+            waiting = 0
+    _keep_distinct(found)
+    codes = found.pop()
+    release_free_memory()  # the pairs' many small arrays, gone
+    # The similarities are computed a range of pairs at a time: `cosines` makes a few arrays as
+    # long as the pairs it is given.
+    similarity = np.zeros(len(codes), dtype=np.float64)
+    for start in range(0, len(codes), PAIRS_AT_ONCE):
+        part = codes[start : start + PAIRS_AT_ONCE]
+        similarity[start : start + len(part)] = cosines(vectors, part // max(n, 1), part % max(n, 1), workers)
+    return SimilarPairs(n, codes, similarity)
+
+
+def _keep_distinct(found: list[np.ndarray]) -> None:
+    """Replace the arrays of pair codes in `found` by one: all their codes, sorted, each once."""
+    import numpy as np
+
+    merged = np.concatenate(found)
+    found.clear()  # before the sort: only the merged copy is held beside the result
+    merged.sort()
+    first = np.ones(len(merged), dtype=bool)
+    np.not_equal(merged[1:], merged[:-1], out=first[1:])
+    found.append(merged[first])
 
 
 PAIRS_AT_ONCE = 1 << 22
@@ -770,28 +783,30 @@ def assign_events(
 
     import numpy as np
 
-    def features(article: Article) -> tuple[str, np.ndarray, np.ndarray]:
+    # The passages are read, matched and let go first, the terms after: at 100,000 articles
+    # the passages are half a gigabyte and the terms' rows a little less, and each step's
+    # sorting arrays then come on top of one of them, not both.
+    passages = PackedRows(np.int64)
+    for hashes in fork_imap(lambda article: passage_hashes(article.body), articles, workers):
+        passages.append(hashes)
+    quoting = shared_passage_pairs(articles, settings, passages)
+    passages.clear()
+    release_free_memory()  # the matching's sorting arrays, before the terms' rows come
+
+    def features(article: Article) -> tuple[str, np.ndarray]:
         bag = article_terms(article, stop_words, settings.entity_weight, settings.name_weight)
         # The terms as one string, not a list of strings: this is what comes back from the
         # workers for every article at once (see `term_vectors`).
         terms = TERM_SEPARATOR.join(bag)
-        counts = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
-        return terms, counts, passage_hashes(article.body)
-
-    passages = PackedRows(np.int64)
+        return terms, np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
 
     def bags() -> Iterator[tuple[list[str], np.ndarray]]:
-        # Each article's terms are numbered as its slice of results arrives, and only its
-        # passages are kept: all the articles' terms as strings were a gigabyte at 100,000.
-        for terms, counts, hashes in fork_imap(features, articles, workers):
-            passages.append(hashes)
+        # Each article's terms are numbered as its slice of results arrives: all the articles'
+        # terms as strings were a gigabyte at 100,000.
+        for terms, counts in fork_imap(features, articles, workers):
             yield (terms.split(TERM_SEPARATOR) if terms else [], counts)
 
     vectors = term_vectors(bags())
-    # The passages are matched, and let go, before the candidate pairs are made: at 100,000
-    # articles they are half a gigabyte, and the pairs are the grouping's largest arrays.
-    quoting = shared_passage_pairs(articles, settings, passages)
-    passages.clear()
     pairs = candidate_pairs(articles, vectors, settings, workers)
     quoting = _close_quoting_pairs(quoting, vectors, settings.quote_link, workers)
     del vectors
