@@ -29,6 +29,7 @@ from generator.events import EventParts, GroupingSettings, assign_events, build_
 from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
 from generator.freshness import LastBuild, input_signature, record_last_build
 from generator.inbox_cache import CachedFile, pending_documents, read_inbox_incrementally
+from generator.memory import release_free_memory
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
 from generator.render import render_site
 from generator.render.incremental import read_manifest, write_manifest
@@ -295,6 +296,7 @@ def group_events(
         )
         for index, slug in zip(subset, slugs, strict=True):
             assignment[index] = slug
+        release_free_memory()  # the grouping's pairs and vectors, before the event summaries
     pinned = []
     for article, slug in zip(articles, assignment, strict=True):
         if store is not None and article.event != slug and article.file is not None:
@@ -504,9 +506,14 @@ def _build_stages(
     for message in summariser.warnings:
         report.diagnostics.warn(message)
     articles = [a for e in events for a in e.articles]
-    build_site(root, config, articles, events, report)
+    # The articles directory is final once the writes are done, so it is cached before the
+    # render: the store's files (every article's front matter at 100,000 articles, a gigabyte
+    # with their parsed cache) then go before the render plan is made beside them.
     with _timed(report, "remember articles"):
         remember_articles(root, config, store.known, stale=store.read_from_disk > 0, made=store.written)
+    del store
+    release_free_memory()
+    build_site(root, config, articles, events, report)
     report.articles = len(articles)
     report.events = len(events)
     # Taken after the build, which writes into the articles directory itself.
