@@ -726,8 +726,10 @@ def _merge_groups(groups: _Groups, pairs: SimilarPairs, settings: GroupingSettin
     size = np.bincount(root_of, minlength=len(root_of)).astype(np.float64)
     n = max(len(root_of), 1)
     # The summed similarity of each linked pair of groups, a block of pairs at a time, the
-    # blocks' sums then added up.
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    # blocks' sums added up as they come (see `_sum_links`): at 100,000 articles, adding up all
+    # the blocks' links at once was the grouping's peak.
+    parts: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, dtype=np.int64), np.zeros(0))]
+    waiting = 0
     for first, second, block_similarity in pairs.blocks():
         a, b = root_of[first], root_of[second]
         del first, second  # freed before the sort below, this step's peak
@@ -737,15 +739,12 @@ def _merge_groups(groups: _Groups, pairs: SimilarPairs, settings: GroupingSettin
         )
         block_totals = np.bincount(where, weights=block_similarity[apart], minlength=len(block_links))
         parts.append((block_links, block_totals))
-    if len(parts) == 1:
-        linked, totals = parts[0]
-    else:
-        linked, where = np.unique(np.concatenate([links for links, _ in parts] or [np.zeros(0, np.int64)]),
-                                  return_inverse=True)  # fmt: skip
-        totals = np.bincount(
-            where, weights=np.concatenate([sums for _, sums in parts] or [np.zeros(0)]), minlength=len(linked)
-        )
-    del parts
+        waiting += len(block_links)
+        if waiting >= max(PAIRS_AT_ONCE, len(parts[0][0]) // 2):
+            _sum_links(parts)
+            waiting = 0
+    _sum_links(parts)
+    linked, totals = parts.pop()
     first, second = linked // n, linked % n
     estimate = totals / (size[first] * size[second])
     # The bulk sums differ from the exact ones by rounding only.
@@ -767,6 +766,30 @@ def _merge_groups(groups: _Groups, pairs: SimilarPairs, settings: GroupingSettin
             root = groups.find(ra)
             merged = members.pop(ra) + members.pop(rb)
             members[root] = merged
+
+
+def _sum_links(parts: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """Replace the (links, sums) arrays in `parts` by one: each link once, ascending, with its
+    sums added in the order of `parts` (as `np.bincount` adds them, so the floats are the same
+    however the parts were grouped)."""
+    import numpy as np
+
+    links = np.concatenate([part_links for part_links, _ in parts])
+    sums = np.concatenate([part_sums for _, part_sums in parts])
+    parts.clear()
+    # Stable: equal links keep their order, so each link's sums are added in the parts' order.
+    order = np.argsort(links, kind="stable")
+    links = links[order]
+    sums = sums[order]
+    del order
+    if len(links) == 0:
+        parts.append((links, sums))
+        return
+    new = np.ones(len(links), dtype=bool)
+    np.not_equal(links[1:], links[:-1], out=new[1:])
+    # bincount adds one by one in order (reduceat would add long runs pairwise).
+    which = np.cumsum(new) - 1
+    parts.append((links[new], np.bincount(which, weights=sums, minlength=int(which[-1]) + 1)))
 
 
 def assign_events(
@@ -816,6 +839,8 @@ def assign_events(
     linked = set(zip((strongest // pairs.count).tolist(), (strongest % pairs.count).tolist(), strict=True))
     for a, b in sorted(linked | quoting):
         groups.union(a, b)
+    del strongest, linked, quoting
+    release_free_memory()  # what the pairs' similarities and these sets left, before steps 2 and 3
     # 2. attach: a lone article joins the group it is closest to on average
     _attach_lone_articles(groups, pairs, settings)
     # 3. merge: groups close on average are one event

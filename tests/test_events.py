@@ -24,6 +24,7 @@ from generator.events import (
     _attach_lone_articles,
     _Groups,
     _merge_groups,
+    _sum_links,
     candidate_pairs,
     cosine,
     find_copies,
@@ -315,6 +316,41 @@ def test_bulk_attach_and_merge_group_as_the_plain_steps_do(
         assert {got.find(i): slug for i, slug in got.pin.items()} == {
             expected.find(i): slug for i, slug in expected.pin.items()
         }
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 12), st.floats(0.0, 1.0, allow_nan=False)), max_size=12),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_linked_groups_sums_are_added_in_order_however_the_parts_come(
+    blocks: list[list[tuple[int, float]]],
+) -> None:
+    # Each block as `_merge_groups` makes it: its links once each, ascending, with their sums.
+    parts = []
+    for block in blocks:
+        sums: dict[int, float] = {}
+        for link, value in sorted(block, key=lambda item: item[0]):
+            sums[link] = sums.get(link, 0.0) + value
+        parts.append((np.array(sorted(sums), dtype=np.int64), np.array([sums[k] for k in sorted(sums)])))
+    expected: dict[int, float] = {}
+    for links, totals in parts:
+        for link, total in zip(links.tolist(), totals.tolist(), strict=True):
+            expected[link] = expected.get(link, 0.0) + total
+    # All at once, and two parts at a time with the running sum first, as `_merge_groups` does.
+    for step in (len(parts), 2):
+        running = [parts[0]]
+        for part in parts[1:]:
+            running.append(part)
+            if len(running) >= step:
+                _sum_links(running)
+        _sum_links(running)
+        ((links, totals),) = running
+        assert links.tolist() == sorted(expected)
+        assert totals.tolist() == [expected[link] for link in sorted(expected)]
 
 
 STOCK = "Critics said the handling of the affair raised questions that would need answers in the weeks ahead."
