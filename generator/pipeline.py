@@ -507,8 +507,8 @@ def _build_stages(
         report.diagnostics.warn(message)
     articles = [a for e in events for a in e.articles]
     # The articles directory is final once the writes are done, so it is cached before the
-    # render: the store's files (every article's front matter at 100,000 articles, a gigabyte
-    # with their parsed cache) then go before the render plan is made beside them.
+    # render: the store's files (each article's front matter, about 7 KB besides its body in a
+    # 1,000-article digest) and the parsed-file cache then go before the render plan is made.
     with _timed(report, "remember articles"):
         remember_articles(root, config, store.known, stale=store.read_from_disk > 0, made=store.written)
     del store
