@@ -11,24 +11,24 @@ heap; elsewhere (macOS, musl) this module does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import sys
 from collections.abc import Callable
+
+from generator.libc import c_library
 
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        library = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = library.malloc_trim
-    except (OSError, AttributeError):  # not glibc
+    trim = getattr(c_library(), "malloc_trim", None)
+    if trim is None:  # not glibc
         return None
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
-    return trim
+    typed: Callable[[int], int] = trim
+    return typed
 
 
 def release_free_memory() -> bool:

@@ -18,8 +18,6 @@ by hard-linking the whole site (seconds at 10,000 articles, once).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import itertools
 import json
@@ -34,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.fsutil import atomic_write_text, link_tree, remove_files
+from generator.libc import c_library
 
 SPARE_RECORD = "spare.json"
 RECORD_VERSION = 1
@@ -169,11 +168,7 @@ _retired_count = itertools.count()
 
 
 def _libc_renameat2() -> Any:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return None
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    return getattr(libc, "renameat2", None)
+    return getattr(c_library(), "renameat2", None)
 
 
 def _can_exchange(output: Path) -> bool:
