@@ -419,9 +419,16 @@ def _keep_distinct(found: list[np.ndarray]) -> None:
     merged = np.concatenate(found)
     found.clear()  # before the sort: only the merged copy is held beside the result
     merged.sort()
-    first = np.ones(len(merged), dtype=bool)
-    np.not_equal(merged[1:], merged[:-1], out=first[1:])
-    found.append(merged[first])
+    found.append(merged[_first_of_runs(merged)])
+
+
+def _first_of_runs(ordered: np.ndarray) -> np.ndarray:
+    """True at each entry of a sorted array that differs from the one before it."""
+    import numpy as np
+
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
 
 
 PAIRS_AT_ONCE = 1 << 22
@@ -785,8 +792,7 @@ def _sum_links(parts: list[tuple[np.ndarray, np.ndarray]]) -> None:
     if len(links) == 0:
         parts.append((links, sums))
         return
-    new = np.ones(len(links), dtype=bool)
-    np.not_equal(links[1:], links[:-1], out=new[1:])
+    new = _first_of_runs(links)
     # bincount adds one by one in order (reduceat would add long runs pairwise).
     which = np.cumsum(new) - 1
     parts.append((links[new], np.bincount(which, weights=sums, minlength=int(which[-1]) + 1)))

@@ -61,12 +61,6 @@ class PackedRows:
         """How many entries all the rows hold."""
         return sum(sum(lengths) for lengths in self._lengths)
 
-    def lengths(self) -> np.ndarray:
-        """Every row's length, in order."""
-        import numpy as np
-
-        return np.array([size for lengths in self._lengths for size in lengths], dtype=np.int64)
-
     def chunks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(entries, row lengths) of each chunk in order; the entries are a view of the chunk."""
         import numpy as np
