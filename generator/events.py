@@ -19,6 +19,7 @@ event or opens a new one, whose slug is made once from its first article's title
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import math
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from generator.executor import fork_imap, fork_map
+from generator.executor import fork_map, sent_imap
 from generator.memo import BoundedMemo
 from generator.memory import release_free_memory
 from generator.model import Article, Event, article_digest
@@ -108,6 +109,18 @@ def article_terms(
     for entity in (*article.people, *article.organizations, *article.places):
         terms["@" + entity.lower().replace(TERM_SEPARATOR, " ")] += entity_weight
     return dict(terms)
+
+
+def article_features(
+    article: Article, stop_words: frozenset[str], entity_weight: float, name_weight: float
+) -> tuple[str, np.ndarray]:
+    """An article's `article_terms` as they come back from a worker: the terms joined by
+    `TERM_SEPARATOR` into one string (not a list of strings, for the size of every article's at
+    once; see `term_vectors`), and their weights in the same order."""
+    import numpy as np
+
+    bag = article_terms(article, stop_words, entity_weight, name_weight)
+    return TERM_SEPARATOR.join(bag), np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
 
 
 @dataclass(frozen=True)
@@ -816,23 +829,23 @@ def assign_events(
     # the passages are half a gigabyte and the terms' rows a little less, and each step's
     # sorting arrays then come on top of one of them, not both.
     passages = PackedRows(np.int64)
-    for hashes in fork_imap(lambda article: passage_hashes(article.body), articles, workers):
+    for hashes in sent_imap(passage_hashes, [article.body for article in articles], workers):
         passages.append(hashes)
     quoting = shared_passage_pairs(articles, settings, passages)
     passages.clear()
     release_free_memory()  # the matching's sorting arrays, before the terms' rows come
 
-    def features(article: Article) -> tuple[str, np.ndarray]:
-        bag = article_terms(article, stop_words, settings.entity_weight, settings.name_weight)
-        # The terms as one string, not a list of strings: this is what comes back from the
-        # workers for every article at once (see `term_vectors`).
-        terms = TERM_SEPARATOR.join(bag)
-        return terms, np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
+    features = functools.partial(
+        article_features,
+        stop_words=stop_words,
+        entity_weight=settings.entity_weight,
+        name_weight=settings.name_weight,
+    )
 
     def bags() -> Iterator[tuple[list[str], np.ndarray]]:
         # Each article's terms are numbered as its slice of results arrives: all the articles'
         # terms as strings were a gigabyte at 100,000.
-        for terms, counts in fork_imap(features, articles, workers):
+        for terms, counts in sent_imap(features, articles, workers):
             yield (terms.split(TERM_SEPARATOR) if terms else [], counts)
 
     vectors = term_vectors(bags())
@@ -975,6 +988,20 @@ def event_key(slug: str, group: Sequence[Article]) -> str:
     return digest.hexdigest()
 
 
+def event_parts(
+    group: list[Article],
+    title_for: Callable[[Sequence[Article]], str],
+    summary_for: Callable[[Sequence[Article]], tuple[str, ...]],
+) -> EventParts:
+    """An event's title, summary and copies, from its articles in date order."""
+    title = group[0].title if len(group) == 1 else title_for(group)
+    copies = find_copies(group)
+    copied = {copy for copy, _ in copies}
+    # The summary is drawn from the distinct texts, so a syndicated story does not count twice.
+    distinct = [a for a in group if a.path not in copied]
+    return title, summary_for(distinct), copies
+
+
 def build_events(
     articles: Sequence[Article],
     assignment: Sequence[str],
@@ -1000,14 +1027,7 @@ def build_events(
         group.sort(key=lambda a: (a.date, a.path))
         keys[slug] = event_key(slug, group) if cache is not None else slug
 
-    def parts_of(group: list[Article]) -> EventParts:
-        title = group[0].title if len(group) == 1 else title_for(group)
-        copies = find_copies(group)
-        copied = {copy for copy, _ in copies}
-        # The summary is drawn from the distinct texts, so a syndicated story does not count twice.
-        distinct = [a for a in group if a.path not in copied]
-        return title, summary_for(distinct), copies
-
+    parts_of = functools.partial(event_parts, title_for=title_for, summary_for=summary_for)
     missing = [slug for slug in members if keys[slug] not in previous]
     made = dict(zip(missing, mapper(parts_of, [members[slug] for slug in missing]), strict=True))
     if cache is not None:

@@ -24,6 +24,14 @@ R = TypeVar("R")
 # Below this many items a process pool costs more (start-up, pickling) than it saves.
 MIN_PARALLEL_ITEMS = 64
 
+# At most this many items are sent to a worker at once by `sent_imap`: an article is a dozen
+# kilobytes, so a slice of them is a few megabytes in the pipe and in the worker.
+SENT_SLICE_ITEMS = 256
+
+# Imported once by the fork server, before it forks a worker, so that each worker starts with
+# the grouping, summarising and search code in place.
+SENT_WORKER_MODULES = ["generator.events", "generator.summarise", "generator.render.search_files"]
+
 
 class SerialExecutor(Executor):
     """Runs each call at once in this process: the executor for one core and for small batches."""
@@ -108,3 +116,35 @@ def fork_imap(
                 yield from part
     finally:
         _FORK_JOB.clear()
+
+
+def sent_imap(
+    function: Callable[[T], R], items: Sequence[T], workers: int, min_items: int = MIN_PARALLEL_ITEMS
+) -> Iterator[R]:
+    """`map(function, items)` on processes that share no memory with this one, yielding in order.
+
+    A worker forked from this process shares its pages until either one writes to them, and
+    reading a Python object writes its reference count: a forked worker that reads a slice of
+    the build's articles copies the pages they lie on. These workers are forked instead from a
+    small server process (multiprocessing's "forkserver") that holds none of the build's data,
+    and each item is pickled and sent to them. In a 10,000-article build, each of two forked
+    workers reading the articles' terms came to hold 100 MiB of its own; each of these, 20 MiB.
+    `function` must be picklable: a module-level function, or a `functools.partial` of one.
+
+    Serial with one worker, for a small batch, or where the server is unavailable.
+    """
+    if workers <= 1 or len(items) < min_items or "forkserver" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(SENT_WORKER_MODULES)
+    step = min(chunk_size(len(items), workers), SENT_SLICE_ITEMS)
+    with context.Pool(workers) as pool:
+        yield from pool.imap(function, items, chunksize=step)
+
+
+def sent_map(
+    function: Callable[[T], R], items: Sequence[T], workers: int, min_items: int = MIN_PARALLEL_ITEMS
+) -> list[R]:
+    """`sent_imap` as a list."""
+    return list(sent_imap(function, items, workers, min_items))

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.caches import load_cache, read_entries, save_cache, update_entries
-from generator.executor import fork_imap
+from generator.executor import sent_imap
 from generator.model import Article
 from generator.render.incremental import Output
 from generator.render.search import (
@@ -127,7 +127,7 @@ class _CurrentWeights:
         missing = [key for key in keys if key not in self.cache.weights]
         texts = [self.articles[key] for key in missing]
         # Taken as they come, so that only one slice of fresh pairs is alive at a time.
-        computed = fork_imap(term_weights, texts, self.workers, min_items=500)
+        computed = sent_imap(term_weights, texts, self.workers, min_items=500)
         for key, weights in zip(missing, computed, strict=True):
             self.cache.weights[key] = self.cache.shared(weights)
             self.cache.made.add(key)

@@ -1,0 +1,36 @@
+"""Where the per-article work runs: forked workers, and workers that share nothing with the build."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from generator.executor import sent_imap
+
+# What a worker sees of this module: set again by a test in the build's process only.
+SEEN_BY_WORKERS = {"marker": "as imported"}
+
+
+def square_where_run(number: int) -> tuple[int, int, str]:
+    """The square, the process it was made in, and the marker as that process sees it."""
+    return number * number, os.getpid(), SEEN_BY_WORKERS["marker"]
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server")
+def test_sent_work_comes_back_in_order_from_processes_that_share_nothing_with_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(SEEN_BY_WORKERS, "marker", "changed by the build")
+    streamed = list(sent_imap(square_where_run, list(range(300)), workers=2))
+    assert [value for value, _, _ in streamed] == [number * number for number in range(300)]
+    assert os.getpid() not in {pid for _, pid, _ in streamed}, "the work ran on other processes"
+    # A forked worker would have inherited the change; these started from a clean import.
+    assert {seen for _, _, seen in streamed} == {"as imported"}
+
+
+def test_sent_work_runs_here_when_the_batch_is_small() -> None:
+    streamed = list(sent_imap(square_where_run, list(range(10)), workers=2))
+    assert [value for value, _, _ in streamed] == [number * number for number in range(10)]
+    assert {pid for _, pid, _ in streamed} == {os.getpid()}
