@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from generator.executor import fork_map, sent_imap
 from generator.memo import BoundedMemo
 from generator.memory import release_free_memory
-from generator.model import Article, Event, article_digest
+from generator.model import Article, ArticleText, Event, article_digest
 from generator.packed import PackedRows
 from generator.slugs import slugify
 from generator.summarise.text import fold, stem
@@ -87,7 +87,10 @@ def _token_terms(token: str, stop_words: frozenset[str]) -> TokenTerms:
 
 
 def article_terms(
-    article: Article, stop_words: frozenset[str], entity_weight: float = 2.0, name_weight: float = 2.0
+    article: Article | ArticleText,
+    stop_words: frozenset[str],
+    entity_weight: float = 2.0,
+    name_weight: float = 2.0,
 ) -> dict[str, float]:
     """The weighted bag of terms that stands for an article in the grouping.
 
@@ -112,7 +115,7 @@ def article_terms(
 
 
 def article_features(
-    article: Article, stop_words: frozenset[str], entity_weight: float, name_weight: float
+    article: ArticleText, stop_words: frozenset[str], entity_weight: float, name_weight: float
 ) -> tuple[str, np.ndarray]:
     """An article's `article_terms` as they come back from a worker: the terms joined by
     `TERM_SEPARATOR` into one string (not a list of strings, for the size of every article's at
@@ -296,6 +299,11 @@ def _ngram_hash_array(text: str, size: int) -> np.ndarray:
 def passage_hashes(text: str) -> np.ndarray:
     """Hashes of a text's word 8-grams: two reports quoting one passage share several."""
     return word_ngram_hashes(text, PASSAGE_WORDS)
+
+
+def body_passage_hashes(text: ArticleText) -> np.ndarray:
+    """`passage_hashes` of an article's body."""
+    return passage_hashes(text.body)
 
 
 @dataclass(frozen=True)
@@ -828,8 +836,9 @@ def assign_events(
     # The passages are read, matched and let go first, the terms after: at 100,000 articles
     # the passages are half a gigabyte and the terms' rows a little less, and each step's
     # sorting arrays then come on top of one of them, not both.
+    texts = [ArticleText.of(article) for article in articles]
     passages = PackedRows(np.int64)
-    for hashes in sent_imap(passage_hashes, [article.body for article in articles], workers):
+    for hashes in sent_imap(body_passage_hashes, texts, workers):
         passages.append(hashes)
     quoting = shared_passage_pairs(articles, settings, passages)
     passages.clear()
@@ -845,7 +854,7 @@ def assign_events(
     def bags() -> Iterator[tuple[list[str], np.ndarray]]:
         # Each article's terms are numbered as its slice of results arrives: all the articles'
         # terms as strings were a gigabyte at 100,000.
-        for terms, counts in sent_imap(features, articles, workers):
+        for terms, counts in sent_imap(features, texts, workers):
             yield (terms.split(TERM_SEPARATOR) if terms else [], counts)
 
     vectors = term_vectors(bags())

@@ -130,6 +130,8 @@ def sent_imap(
     and each item is pickled and sent to them. In a 10,000-article build, each of two forked
     workers reading the articles' terms came to hold 100 MiB of its own; each of these, 20 MiB.
     `function` must be picklable: a module-level function, or a `functools.partial` of one.
+    Send an article's text as `model.ArticleText`, not its own strings: pickling a string
+    leaves a copy of it in this process (see there).
 
     Serial with one worker, for a small batch, or where the server is unavailable.
     """
@@ -141,10 +143,3 @@ def sent_imap(
     step = min(chunk_size(len(items), workers), SENT_SLICE_ITEMS)
     with context.Pool(workers) as pool:
         yield from pool.imap(function, items, chunksize=step)
-
-
-def sent_map(
-    function: Callable[[T], R], items: Sequence[T], workers: int, min_items: int = MIN_PARALLEL_ITEMS
-) -> list[R]:
-    """`sent_imap` as a list."""
-    return list(sent_imap(function, items, workers, min_items))

@@ -146,6 +146,72 @@ class Article:
     """The Markdown file this came from, relative to the articles directory (`path` is canonical)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """The words of an article that its grouping terms and search weights are made from, as
+    sent to a worker process (see `executor.sent_imap`).
+
+    It pickles its text as UTF-8 bytes. Pickling a `str` itself makes CPython keep a UTF-8 copy
+    of any non-ASCII string inside the string, for as long as the string lives: sending the
+    articles' own strings left the build process holding a second copy of most bodies.
+    """
+
+    title: str
+    summary: str
+    body: str
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleText:
+        """The article's text, sharing its strings."""
+        return cls(
+            article.title,
+            article.summary,
+            article.body,
+            article.people,
+            article.organizations,
+            article.places,
+        )
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return _article_text_from_utf8, (
+            *(_utf8(text) for text in (self.title, self.summary, self.body)),
+            *(
+                tuple(_utf8(name) for name in names)
+                for names in (self.people, self.organizations, self.places)
+            ),
+        )
+
+
+def _utf8(text: str) -> bytes:
+    # `str.encode` makes new bytes and leaves no copy in the string.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _article_text_from_utf8(
+    title: bytes,
+    summary: bytes,
+    body: bytes,
+    people: tuple[bytes, ...],
+    organizations: tuple[bytes, ...],
+    places: tuple[bytes, ...],
+) -> ArticleText:
+    return ArticleText(
+        _text(title),
+        _text(summary),
+        _text(body),
+        tuple(map(_text, people)),
+        tuple(map(_text, organizations)),
+        tuple(map(_text, places)),
+    )
+
+
 def article_digest(article: Article) -> bytes:
     """A hash of every field of an article, remembered on the object.
 

@@ -27,7 +27,7 @@ from generator.config import SiteConfig
 from generator.content import ArticleFile, ArticleStore, KnownFile, article_of
 from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
-from generator.executor import chunk_size, local_executor, sent_map, shared_with_forks
+from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
 from generator.freshness import LastBuild, input_signature, record_last_build
 from generator.inbox_cache import CachedFile, pending_documents, read_inbox_incrementally
 from generator.memory import release_free_memory
@@ -314,7 +314,7 @@ def group_events(
         # An LLM summariser keeps one answer cache in this process: it runs here.
         None
         if isinstance(summariser, LLMSummariser)
-        else lambda function, groups: sent_map(function, groups, config.process_count),
+        else lambda function, groups: fork_map(function, groups, config.process_count),
     )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import sys
 
 import pytest
 
 from generator.executor import sent_imap
+from generator.model import ArticleText
 
 # What a worker sees of this module: set again by a test in the build's process only.
 SEEN_BY_WORKERS = {"marker": "as imported"}
@@ -34,3 +37,16 @@ def test_sent_work_runs_here_when_the_batch_is_small() -> None:
     streamed = list(sent_imap(square_where_run, list(range(10)), workers=2))
     assert [value for value, _, _ in streamed] == [number * number for number in range(10)]
     assert {pid for _, pid, _ in streamed} == {os.getpid()}
+
+
+def test_an_article_text_is_sent_whole_and_leaves_no_copy_of_its_strings_behind() -> None:
+    body = "Zoë Ñandú said “not yet” in Genève. " * 200
+    names = ("Zoë Ñandú", "東京")
+    text = ArticleText("Talks in Genève", "Summary “quoted”.", body, names, (), ("Genève",))
+    size = sys.getsizeof(body)
+    assert pickle.loads(pickle.dumps(text)) == text
+    # CPython keeps a UTF-8 copy inside a non-ASCII string once the string itself is pickled:
+    # the build's bodies would each hold one more copy for the rest of the build.
+    assert sys.getsizeof(body) == size
+    pickle.dumps(body)
+    assert sys.getsizeof(body) > size

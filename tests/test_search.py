@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.caches import load_cache, read_stamped
-from generator.model import Article
+from generator.model import Article, ArticleText
 from generator.render import search, search_assembly
 from generator.render.search import (
     SearchDocument,
@@ -95,8 +95,8 @@ def test_every_posting_is_in_the_shard_its_hash_names() -> None:
 def test_term_weights_are_computed_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def counting(item: Article) -> tuple[tuple[str, int], ...]:
-        calls.append(item.path)
+    def counting(item: ArticleText) -> tuple[tuple[str, int], ...]:
+        calls.append(item.title)
         return term_weights(item)
 
     monkeypatch.setattr("generator.render.search_files.term_weights", counting)
@@ -107,11 +107,11 @@ def test_term_weights_are_computed_once_per_text(monkeypatch: pytest.MonkeyPatch
 
     cache = SearchCache()
     search_outputs(first, describe, lambda item: item.path, cache)
-    assert sorted(calls) == ["a.md", "b.md"]
+    assert sorted(calls) == ["One", "Two"]
     calls.clear()
     edited = article("b.md", "Two", "Gamma delta, edited.")
     outputs = search_outputs([first[0], edited], describe, lambda item: item.path, cache)
-    assert calls == ["b.md"]
+    assert calls == ["Two"]
     assert len(cache.weights) == 2  # the old text of b.md is forgotten
     documents = [o for o in outputs if "/d/" in o.path]
     assert sorted(json.loads(str(o.make()))["title"] for o in documents) == ["One", "Two"]

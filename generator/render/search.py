@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.model import Article, article_text_digest
+from generator.model import Article, ArticleText, article_text_digest
 
 SEARCH_DIR = "search/data"
 TermWeights = tuple[tuple[str, int], ...]
@@ -125,7 +125,7 @@ def shard_count(documents: int) -> int:
     return count
 
 
-def term_weights(article: Article) -> TermWeights:
+def term_weights(article: Article | ArticleText) -> TermWeights:
     """Each term of the article with its weight (1–99): title and summary words count extra."""
     counts = term_counts(article.body)
     length = max(sum(counts.values()), 1)

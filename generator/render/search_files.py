@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.caches import load_cache, read_entries, save_cache, update_entries
 from generator.executor import sent_imap
-from generator.model import Article
+from generator.model import Article, ArticleText
 from generator.render.incremental import Output
 from generator.render.search import (
     SEARCH_DIR,
@@ -125,7 +125,7 @@ class _CurrentWeights:
 
     def _compute(self, keys: list[str]) -> None:
         missing = [key for key in keys if key not in self.cache.weights]
-        texts = [self.articles[key] for key in missing]
+        texts = [ArticleText.of(self.articles[key]) for key in missing]
         # Taken as they come, so that only one slice of fresh pairs is alive at a time.
         computed = sent_imap(term_weights, texts, self.workers, min_items=500)
         for key, weights in zip(missing, computed, strict=True):
