@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from generator.executor import sent_imap
+from generator.executor import fork_imap, sent_imap
 from generator.model import ArticleText
 
 # What a worker sees of this module: set again by a test in the build's process only.
@@ -37,6 +37,36 @@ def test_sent_work_runs_here_when_the_batch_is_small() -> None:
     streamed = list(sent_imap(square_where_run, list(range(10)), workers=2))
     assert [value for value, _, _ in streamed] == [number * number for number in range(10)]
     assert {pid for _, pid, _ in streamed} == {os.getpid()}
+
+
+def test_each_forked_slice_runs_in_a_fresh_worker() -> None:
+    # A worker's copies of the build's pages are freed when it exits: one worker per slice.
+    def where(number: int) -> tuple[int, int]:
+        return number, os.getpid()
+
+    items = list(range(320))
+    streamed = list(fork_imap(where, items, workers=2))
+    assert [number for number, _ in streamed] == items
+    slices: dict[int, set[int]] = {}
+    for number, pid in streamed:
+        slices.setdefault(pid, set()).add(number)
+    assert len(slices) > 2, "more slices than workers, each in its own process"
+    # Each process made one contiguous slice.
+    assert all(max(numbers) - min(numbers) + 1 == len(numbers) for numbers in slices.values())
+
+
+def test_a_slice_is_capped_so_a_worker_makes_at_most_that_many() -> None:
+    def where(number: int) -> tuple[int, int]:
+        return number, os.getpid()
+
+    items = list(range(200))
+    streamed = list(fork_imap(where, items, workers=2, most_per_slice=7))
+    assert [number for number, _ in streamed] == items
+    per_process: dict[int, int] = {}
+    for _, pid in streamed:
+        per_process[pid] = per_process.get(pid, 0) + 1
+    assert max(per_process.values()) <= 7
+    assert len(per_process) >= 200 // 7
 
 
 def test_an_article_text_is_sent_whole_and_leaves_no_copy_of_its_strings_behind() -> None:

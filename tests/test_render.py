@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from jinja2 import FileSystemLoader
 
 from generator.config import SiteConfig
 from generator.model import Article, Event, Quote, SiteContent
-from generator.render import RenderReport, render_site
+from generator.render import RenderReport, render_site, site_outputs
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = REPO / "themes" / "default"
@@ -431,3 +432,20 @@ def test_list_items_come_from_the_themes_macro_at_each_level(tmp_path: Path) -> 
     assert "<li class=mine>Minister replaced h3</li>" in home  # the home page's level, made apart
     hostile_day = (site / "archive" / "2025" / "05" / "02" / "index.html").read_text()
     assert "<li class=mine>Minister &lt;script&gt;alert(" in hostile_day  # still escaped
+
+
+def test_pages_are_made_from_templates_compiled_before_any_worker_forks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each slice of pages is made by a newly forked worker: one that loaded and compiled the
+    # templates (a page's own, the one it extends, the macros it imports) would do so per slice.
+    outputs, _ = site_outputs(make_content(), make_config(), [THEME])
+
+    def no_loading(*_: object) -> None:
+        raise AssertionError("a template was loaded after the plan was made")
+
+    monkeypatch.setattr(FileSystemLoader, "get_source", no_loading)
+    pages = [output for output in outputs if output.kind == "page"]
+    assert {"index.html", "search/index.html"} <= {output.path for output in pages}
+    for output in pages:
+        assert "</html>" in str(output.make())

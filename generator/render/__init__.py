@@ -30,6 +30,7 @@ from generator.render.incremental import (
 from generator.render.pages import (
     PeriodLink,
     build_index,
+    compile_templates,
     format_date,
     make_environment,
     render_page,
@@ -106,6 +107,7 @@ def site_outputs(
     prints = Fingerprints(theme_key, plain=(digest.Report, digest.Story, digest.PeriodDigest, PeriodLink))
     outputs = static_outputs(theme_dirs, theme_key)
     pages = site_pages(content, index, config)
+    compile_templates(env)
 
     for page in pages:
         fingerprint = prints.of("page", page.path, page.template, page.title, page.description, page.values)

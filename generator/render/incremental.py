@@ -30,6 +30,12 @@ from generator.model import Article, Event, article_digest
 # 2: the manifest lists every file of the site (the search index was outside it before).
 MANIFEST_VERSION = 2
 
+# A forked worker makes at most this many outputs, then exits. Making a page reads the articles
+# it shows, which copies the pages of the build's memory they lie on into the worker: about
+# 40 KiB per event page at 10,000 articles. A worker that made a whole 100,000-article site
+# would copy most of the build's articles.
+OUTPUTS_PER_WORKER = 1000
+
 
 @dataclass(frozen=True)
 class Output:
@@ -206,7 +212,7 @@ def make_outputs(
         return output.path if changed else None
 
     # Forking costs more than it saves on small batches (an edit, one new article).
-    made = fork_map(make, pending, workers, min_items=200)
+    made = fork_map(make, pending, workers, min_items=200, most_per_slice=OUTPUTS_PER_WORKER)
     return tuple(path for path in made if path is not None)
 
 

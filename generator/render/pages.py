@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -9,7 +10,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from generator.config import SiteConfig
@@ -333,6 +341,16 @@ def _names(groups: dict[str, list[Article]], names: dict[str, str]) -> list[tupl
     return sorted(
         ((names[p], p, len(a)) for p, a in groups.items()), key=lambda item: (-item[2], item[0].lower())
     )
+
+
+def compile_templates(env: Environment) -> None:
+    """Compile every template of the theme, and the macros, once, in this process, so that every
+    forked worker starts with them instead of compiling its own (one per slice of pages)."""
+    for name in env.list_templates():
+        # A template that does not compile is reported where a page uses it, as before.
+        with contextlib.suppress(TemplateError):
+            env.get_template(name)
+    env.get_template("macros.html").module  # noqa: B018 (made once and kept by the template)
 
 
 def render_page(env: Environment, page: Page) -> str:
