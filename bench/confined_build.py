@@ -1,0 +1,127 @@
+"""A full `broadsheet build` confined to a memory limit for all its processes together.
+
+The build forks workers; each one's resident size counts the pages it shares with the build
+process, and `/usr/bin/time` reports only the largest process. What a machine (or a CI runner)
+must provide is the memory of all of them together: this runs the build in a memory cgroup
+with a hard limit, so that going past the limit gets the build OOM-killed, and samples the
+cgroup's anonymous memory (all processes' own pages, each page counted once) every half
+second. Run as root on Linux (cgroup v1 or v2), on a copy of a project, e.g.
+
+    cp -a /tmp/broadsheet-scale/broadsheet-100000 /tmp/confined
+    python bench/confined_build.py /tmp/confined --limit-mib 4096
+
+It prints the peak of anonymous memory, the largest sample within each stage (placed by the
+stage times the build prints at its end, laid end to end), and whether the kernel killed
+anything in the group. Page cache is charged to the
+group too, but reclaimed before anything is killed, so the limit is on what cannot be freed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+V1 = Path("/sys/fs/cgroup/memory")
+V2 = Path("/sys/fs/cgroup")
+GROUP = "broadsheet-confined"
+
+
+class Group:
+    """A memory cgroup (v1 or v2) with a hard limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.v1 = (V1 / "memory.limit_in_bytes").exists()
+        self.path = (V1 if self.v1 else V2) / GROUP
+        self.path.mkdir(exist_ok=True)
+        if self.v1:
+            (self.path / "memory.limit_in_bytes").write_text(str(limit))
+        else:
+            (self.path / "memory.max").write_text(str(limit))
+            (self.path / "memory.swap.max").write_text("0")
+
+    def join(self) -> None:
+        """Move the calling process into the group (run in the child before exec)."""
+        (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def anonymous(self) -> int:
+        """Bytes of anonymous memory of every process in the group."""
+        wanted = "total_rss" if self.v1 else "anon"
+        for line in (self.path / "memory.stat").read_text().splitlines():
+            key, value = line.split()
+            if key == wanted:
+                return int(value)
+        return 0
+
+    def oom_kills(self) -> int:
+        """How many processes the kernel killed in the group for want of memory."""
+        name = "memory.oom_control" if self.v1 else "memory.events"
+        for line in (self.path / name).read_text().splitlines():
+            key, value = line.split()
+            if key == "oom_kill":
+                return int(value)
+        return 0
+
+
+STAGE_LINE = re.compile(r"^\s*([a-z+ ]+): ([0-9.]+) s$")
+
+
+def stage_ends(output: str) -> list[tuple[str, float]]:
+    """(stage, seconds from the start when it ended) for the build's top-level stages."""
+    ends = []
+    elapsed = 0.0
+    for line in output.splitlines():
+        found = STAGE_LINE.match(line)
+        # "render: pages" and "search index: ..." are parts of the render stage.
+        if found and ":" not in found[1] and not found[1].startswith("search index"):
+            elapsed += float(found[2])
+            ends.append((found[1].strip(), elapsed))
+    return ends
+
+
+def main() -> None:
+    """Run the build confined, print the peak and whether it was killed."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--limit-mib", type=int, default=4096)
+    options = parser.parse_args()
+    group = Group(options.limit_mib * 1024 * 1024)
+    kills_before = group.oom_kills()
+    started = time.monotonic()
+    with tempfile.TemporaryFile("w+") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "-v"],
+            cwd=options.project,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            preexec_fn=group.join,
+        )
+        samples: list[tuple[float, int]] = []
+        while process.poll() is None:
+            samples.append((time.monotonic() - started, group.anonymous()))
+            time.sleep(0.5)
+        seconds = time.monotonic() - started
+        output.seek(0)
+        text = output.read()
+    print(text, end="")
+    peak_at, peak = max(samples, key=lambda sample: sample[1], default=(0.0, 0))
+    print(f"\nlimit {options.limit_mib:,} MiB; exit status {process.returncode}; {seconds:,.1f} s")
+    print(f"peak anonymous memory, all processes together: {peak / 2**20:,.0f} MiB at {peak_at:,.0f} s")
+    print(f"OOM kills in the group: {group.oom_kills() - kills_before}")
+    begin = 0.0
+    for stage, end in stage_ends(text):
+        within = [value for at, value in samples if begin <= at < end]
+        if within:
+            print(f"  {stage:20s} {begin:8,.0f} – {end:8,.0f} s  peak {max(within) / 2**20:7,.0f} MiB")
+        begin = end
+
+
+if __name__ == "__main__":
+    main()
