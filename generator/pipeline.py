@@ -414,7 +414,6 @@ def build_site(
             publish.put_in_place(work, output)
             write_manifest(manifest, rendered.fingerprints)
             publish.record_spare(state, manifest, output, rendered.written, rendered.removed)
-        search_cache.save()
     except BaseException:
         if work != publish.spare_folder(output):  # a first build's folder: nothing to keep
             shutil.rmtree(work, ignore_errors=True)

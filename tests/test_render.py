@@ -9,15 +9,20 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 from jinja2 import FileSystemLoader
 
+from generator.caches import load_cache
 from generator.config import SiteConfig
 from generator.model import Article, Event, Quote, SiteContent
 from generator.render import RenderReport, render_site, site_outputs
+from generator.render.incremental import Output, make_outputs
+from generator.render.search import term_weights, weights_key
+from generator.render.search_files import SearchCache
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = REPO / "themes" / "default"
@@ -449,3 +454,26 @@ def test_pages_are_made_from_templates_compiled_before_any_worker_forks(
     assert {"index.html", "search/index.html"} <= {output.path for output in pages}
     for output in pages:
         assert "</html>" in str(output.make())
+
+
+def test_the_search_weights_are_stored_and_let_go_before_the_pages_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 100,000 articles the index and the weights are most of a gigabyte, and the pages'
+    # workers fork from this process: the index files come first, then all that is let go.
+    content = make_content()
+    cache = SearchCache(terms=tmp_path / "terms", index=tmp_path / "index")
+    weights_when_pages_begin: list[int] = []
+
+    def watching(outputs: list[Output], *rest: Any) -> tuple[str, ...]:
+        if outputs and outputs[0].kind == "page":
+            weights_when_pages_begin.append(len(cache.weights) + len(cache.pairs))
+        return make_outputs(outputs, *rest)
+
+    monkeypatch.setattr("generator.render.make_outputs", watching)
+    report = render_site(content, make_config(), [THEME], tmp_path / "site", search_cache=cache)
+    assert weights_when_pages_begin == [0]
+    assert load_cache(tmp_path / "terms") == {weights_key(a): term_weights(a) for a in content.articles}
+    assert any(path.startswith("search/data/d/") for path in report.files)
+    cache.save()  # after letting go, saving again must not empty the store
+    assert len(load_cache(tmp_path / "terms")) == len(content.articles)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from generator.collector import made_out_of_sight, unfrozen_after
 from generator.config import SiteConfig
+from generator.memory import release_free_memory
 from generator.model import Article, SiteContent
 from generator.render import digest, urls
 from generator.render.feeds import atom_feed, digest_feed, json_feed, rss_feed
@@ -218,13 +219,14 @@ def site_outputs(
     return outputs, len(pages)
 
 
-# The kinds of output, in the order they are made, and the timing each is reported under.
+# The kinds of output, in the order they are made, and the timing each is reported under. The
+# search index comes first: what it holds is let go before the pages are made (see render_site).
 PARTS = {
     "static": "render: statics",
+    "search": "search index",
     "page": "render: pages",
     "feeds": "render: feeds",
     "sitemap": "render: sitemaps",
-    "search": "search index",
 }
 
 
@@ -236,8 +238,9 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
 
     `out_dir` is empty or a linked copy of the site that `previous` describes; a changed file
     replaces its name there, never writes into the linked file. `search=False`
-    leaves out the search index; `search_cache` is what the index keeps between builds, read and
-    refreshed here (by default nothing is kept: made afresh in memory); the caller saves it.
+    leaves out the search index; `search_cache` is what the index keeps between builds, read,
+    refreshed and saved here once the index files are made (by default nothing is kept: made
+    afresh in memory).
     Seconds per part (plan, pages, feeds, sitemap, search index) are added to `timings` when given.
     """
     timings = timings if timings is not None else {}
@@ -258,15 +261,20 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
         if search:
             timings["search index: plan"] = search_plan
         previous = previous or {}
+        fingerprints = {o.path: o.fingerprint for o in outputs}
         written: list[str] = []
         for kind, label in PARTS.items():
             started = time.perf_counter()
             written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous, workers))
             timings[label] = time.perf_counter() - started
-        keep = {o.path for o in outputs}
-        removed = remove_stale(out_dir, keep, previous)
-        return RenderReport(pages=page_count, files=tuple(sorted(keep)),
-                            fingerprints={o.path: o.fingerprint for o in outputs},
+            if kind == "search" and search_cache is not None:
+                # The assembled index (held by its outputs) and every article's term weights were
+                # 0.9 GiB of a 100,000-article build: let go before the pages' workers are forked.
+                outputs = [o for o in outputs if o.kind != "search"]
+                search_cache.save_and_let_go()
+                release_free_memory()
+        removed = remove_stale(out_dir, set(fingerprints), previous)
+        return RenderReport(pages=page_count, files=tuple(sorted(fingerprints)), fingerprints=fingerprints,
                             written=tuple(written), removed=tuple(removed))  # fmt: skip
 
 

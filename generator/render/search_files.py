@@ -40,7 +40,8 @@ class SearchCache:
 
     A build that can bring the kept index up to date reads only the weights of the articles
     added, changed or removed, and writes back only those; the whole store is read only when
-    the index is assembled whole. Call `save` after the build.
+    the index is assembled whole. Call `save` after the build, or `save_and_let_go` once the
+    index files are made.
     """
 
     terms: Path | None = None
@@ -54,9 +55,11 @@ class SearchCache:
     """Keys no current article has, to remove from the store."""
     pairs: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict, repr=False)
     """One of each (term, weight) pair held (see `shared`)."""
+    let_go: bool = False
+    """Saved and emptied by `save_and_let_go`."""
 
     def __post_init__(self) -> None:
-        if self.terms is None:
+        if self.terms is None or self.let_go:
             self.whole = True
 
     def shared(self, weights: TermWeights) -> TermWeights:
@@ -93,7 +96,7 @@ class SearchCache:
 
     def save(self) -> None:
         """Store what this build computed and forgot: only the shards that changed."""
-        if self.terms is None:
+        if self.terms is None or self.let_go:
             return
         if self.whole:
             save_cache(self.terms, self.weights)
@@ -102,6 +105,14 @@ class SearchCache:
             update_entries(self.terms, put, self.forgotten)
         self.made.clear()
         self.forgotten.clear()
+
+    def save_and_let_go(self) -> None:
+        """`save`, then drop the weights held in memory (a later `save` stores nothing): once the
+        index files are made, the rest of the build does not need them."""
+        self.save()
+        self.let_go = True
+        self.weights.clear()
+        self.pairs.clear()
 
 
 class _CurrentWeights:
