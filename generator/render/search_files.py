@@ -59,7 +59,7 @@ class SearchCache:
     """Saved and emptied by `save_and_let_go`."""
 
     def __post_init__(self) -> None:
-        if self.terms is None or self.let_go:
+        if self.terms is None:
             self.whole = True
 
     def shared(self, weights: TermWeights) -> TermWeights:
