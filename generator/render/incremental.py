@@ -32,8 +32,9 @@ MANIFEST_VERSION = 2
 
 # A forked worker makes at most this many outputs, then exits. Making a page reads the articles
 # it shows, which copies the pages of the build's memory they lie on into the worker: about
-# 40 KiB per event page at 10,000 articles. A worker that made a whole 100,000-article site
-# would copy most of the build's articles.
+# 40 KiB per event page at 10,000 articles. At 100,000 a slice of event or article pages copied
+# 71-117 MiB, but one of list pages up to 1,003 MiB: a count of outputs does not bound a list
+# page, which reads every article it lists.
 OUTPUTS_PER_WORKER = 1000
 
 
