@@ -29,8 +29,8 @@ MIN_PARALLEL_ITEMS = 64
 SENT_SLICE_ITEMS = 256
 
 # Imported once by the fork server, before it forks a worker, so that each worker starts with
-# the grouping, summarising and search code in place.
-SENT_WORKER_MODULES = ["generator.events", "generator.summarise", "generator.render.search_files"]
+# the code the sent work runs (the grouping's terms and passages, the search weights) in place.
+SENT_WORKER_MODULES = ["generator.events", "generator.render.search_files"]
 
 
 class SerialExecutor(Executor):
