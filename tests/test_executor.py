@@ -21,6 +21,11 @@ def square_where_run(number: int) -> tuple[int, int, str]:
     return number * number, os.getpid(), SEEN_BY_WORKERS["marker"]
 
 
+def number_and_process(number: int) -> tuple[int, int]:
+    """The number, and the process it was made in."""
+    return number, os.getpid()
+
+
 @pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server")
 def test_sent_work_comes_back_in_order_from_processes_that_share_nothing_with_the_build(
     monkeypatch: pytest.MonkeyPatch,
@@ -41,11 +46,8 @@ def test_sent_work_runs_here_when_the_batch_is_small() -> None:
 
 def test_each_forked_slice_runs_in_a_fresh_worker() -> None:
     # A worker's copies of the build's pages are freed when it exits: one worker per slice.
-    def where(number: int) -> tuple[int, int]:
-        return number, os.getpid()
-
     items = list(range(320))
-    streamed = list(fork_imap(where, items, workers=2))
+    streamed = list(fork_imap(number_and_process, items, workers=2))
     assert [number for number, _ in streamed] == items
     slices: dict[int, set[int]] = {}
     for number, pid in streamed:
@@ -56,11 +58,8 @@ def test_each_forked_slice_runs_in_a_fresh_worker() -> None:
 
 
 def test_a_slice_is_capped_so_a_worker_makes_at_most_that_many() -> None:
-    def where(number: int) -> tuple[int, int]:
-        return number, os.getpid()
-
     items = list(range(200))
-    streamed = list(fork_imap(where, items, workers=2, most_per_slice=7))
+    streamed = list(fork_imap(number_and_process, items, workers=2, most_per_slice=7))
     assert [number for number, _ in streamed] == items
     per_process: dict[int, int] = {}
     for _, pid in streamed:
