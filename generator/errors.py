@@ -33,6 +33,11 @@ class BuildError(BroadsheetError):
     exit_code = 1
 
 
+class WorkerLostError(BuildError):
+    """A worker process ended without handing back its work: killed, most often by the system
+    when memory ran out, or crashed."""
+
+
 class StrictModeError(BroadsheetError):
     """`--strict` was given and the build reported warnings."""
 

@@ -518,7 +518,7 @@ def cosines(vectors: TermVectors, first: np.ndarray, second: np.ndarray, workers
     cut = np.searchsorted(bounds, np.linspace(0, len(first), pieces + 1)[1:-1])
     edges = [0, *sorted(set(np.clip(cut, 1, run_count - 1).tolist())), run_count] if run_count > 1 else [0, 1]
     spans = list(itertools.pairwise(edges))
-    return np.concatenate(fork_map(runs, spans, workers, min_items=2))
+    return np.concatenate(fork_map(runs, spans, workers, min_items=2, task="group: comparing articles"))
 
 
 def shared_passage_pairs(
@@ -838,7 +838,7 @@ def assign_events(
     # sorting arrays then come on top of one of them, not both.
     texts = [ArticleText.of(article) for article in articles]
     passages = PackedRows(np.int64)
-    for hashes in sent_imap(body_passage_hashes, texts, workers):
+    for hashes in sent_imap(body_passage_hashes, texts, workers, task="group: passages"):
         passages.append(hashes)
     quoting = shared_passage_pairs(articles, settings, passages)
     passages.clear()
@@ -854,7 +854,7 @@ def assign_events(
     def bags() -> Iterator[tuple[list[str], np.ndarray]]:
         # Each article's terms are numbered as its slice of results arrives: all the articles'
         # terms as strings were a gigabyte at 100,000.
-        for terms, counts in sent_imap(features, texts, workers):
+        for terms, counts in sent_imap(features, texts, workers, task="group: terms"):
             yield (terms.split(TERM_SEPARATOR) if terms else [], counts)
 
     vectors = term_vectors(bags())

@@ -12,11 +12,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import signal
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from generator.collector import unfrozen_after
+from generator.errors import BuildError, WorkerLostError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -83,10 +89,104 @@ def shared_with_forks() -> Iterator[None]:
 # The function and items of the current `fork_map`, inherited by forked workers, never pickled.
 _FORK_JOB: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 
+# How many slices may be finished and waiting for an earlier, slower one, per worker, before no
+# further slice is started: their results are held here until their turn.
+SLICES_AHEAD_PER_WORKER = 4
 
-def _run_fork_slice(bounds: tuple[int, int]) -> list[Any]:
+
+class WorkerTracebackError(Exception):
+    """Where, inside a worker process, the exception raised from it began."""
+
+    def __str__(self) -> str:
+        return "\n" + str(self.args[0])
+
+
+def _run_fork_slice(bounds: tuple[int, int], sender: Connection) -> None:
     function, items = _FORK_JOB[0]
-    return [function(item) for item in items[bounds[0] : bounds[1]]]
+    try:
+        outcome: tuple[bool, Any, str] = (True, [function(item) for item in items[bounds[0] : bounds[1]]], "")
+    except BaseException as error:  # handed back and raised in the build process, as pools do
+        outcome = (False, error, traceback.format_exc())
+    try:
+        sender.send(outcome)
+    except Exception as error:  # an exception or result that cannot be pickled
+        trace = outcome[2] or traceback.format_exc()
+        sender.send((False, BuildError(f"a worker could not hand back its work: {error!r}"), trace))
+    finally:
+        sender.close()
+
+
+def worker_lost(task: str, exit_code: int | None = None) -> WorkerLostError:
+    """The error for a worker of `task` that ended without handing back its work: one line, with
+    how it ended where that is known (a pool of processes does not tell)."""
+    how = "ended"
+    if exit_code is not None and exit_code < 0:
+        number = -exit_code
+        name = signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
+        how = f"was killed by {name}"
+        if number == getattr(signal, "SIGKILL", None):
+            how += " (most often the system's out-of-memory killer)"
+    elif exit_code is not None:
+        how = f"exited with code {exit_code}"
+    return WorkerLostError(
+        f"{task}: a worker process {how} before handing back its work; try fewer processes "
+        "(`workers` in site.toml) or more memory"
+    )
+
+
+def _receive(process: BaseProcess, receiver: Connection, task: str) -> list[Any]:
+    """The result of a finished slice's worker, or its exception raised here."""
+    try:
+        ok, value, trace = receiver.recv()
+    except EOFError:
+        # Its end of the pipe closed with nothing (or half a result) sent: the worker is gone.
+        process.join()
+        raise worker_lost(task, process.exitcode) from None
+    finally:
+        receiver.close()
+    process.join()
+    if not ok:
+        raise value from WorkerTracebackError(trace)
+    return list(value)
+
+
+def _forked_slices(slices: Sequence[tuple[int, int]], workers: int, task: str) -> Iterator[list[Any]]:
+    """Each slice's results, in order, each slice made by a newly forked worker, `workers` at once."""
+    context = multiprocessing.get_context("fork")
+    running: dict[int, tuple[BaseProcess, Connection]] = {}
+    finished: dict[int, list[Any]] = {}
+    started = handed = 0
+    try:
+        while handed < len(slices):
+            while (
+                len(running) < workers
+                and started < len(slices)
+                and started - handed < workers * SLICES_AHEAD_PER_WORKER
+            ):
+                receiver, sender = context.Pipe(duplex=False)
+                worker = context.Process(target=_run_fork_slice, args=(slices[started], sender), daemon=True)
+                worker.start()
+                # Only the worker holds the sending end now, so its death reads as the end of the pipe.
+                sender.close()
+                running[started] = (worker, receiver)
+                started += 1
+            if handed in finished:
+                yield finished.pop(handed)
+                handed += 1
+                continue
+            # A worker that is killed never sends: its pipe's end and its exit are both watched.
+            ready = set(
+                wait([end for _, end in running.values()] + [p.sentinel for p, _ in running.values()])
+            )
+            for number, (process, receiver) in list(running.items()):
+                if receiver in ready or process.sentinel in ready:
+                    del running[number]
+                    finished[number] = _receive(process, receiver, task)
+    finally:
+        for process, receiver in running.values():
+            process.kill()
+            process.join()
+            receiver.close()
 
 
 def fork_map(
@@ -95,14 +195,16 @@ def fork_map(
     workers: int,
     min_items: int = MIN_PARALLEL_ITEMS,
     most_per_slice: int | None = None,
+    task: str = "parallel work",
 ) -> list[R]:
     """`[function(item) for item in items]` on forked processes, for closures that cannot be pickled.
 
     Each slice of the items runs in a newly forked worker; `most_per_slice` caps a slice's
-    length, and so the pages one worker can copy before it exits. Serial where fork is
-    unavailable, with one worker, or for a batch too small to pay for it.
+    length, and so the pages one worker can copy before it exits. A worker that dies without
+    handing back its slice (killed for memory) raises `WorkerLostError` naming `task`. Serial
+    where fork is unavailable, with one worker, or for a batch too small to pay for it.
     """
-    return list(fork_imap(function, items, workers, min_items, most_per_slice))
+    return list(fork_imap(function, items, workers, min_items, most_per_slice, task))
 
 
 def fork_imap(
@@ -111,6 +213,7 @@ def fork_imap(
     workers: int,
     min_items: int = MIN_PARALLEL_ITEMS,
     most_per_slice: int | None = None,
+    task: str = "parallel work",
 ) -> Iterator[R]:
     """`fork_map`, yielding the results in order as the slices finish, for a caller that keeps
     less than each whole result: the results of all the items are never held at once."""
@@ -126,18 +229,20 @@ def fork_imap(
         # A forked worker's copies of the pages it wrote to (reference counts included) are its
         # own until it exits: one worker per slice hands them back slice by slice. Two workers
         # that lived through a 10,000-article render came to hold 170 and 186 MiB each.
-        with (
-            shared_with_forks(),
-            multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool,
-        ):
-            for part in pool.imap(_run_fork_slice, slices, chunksize=1):
+        # `multiprocessing.Pool` did this before, but waited forever for a killed worker's slice.
+        with shared_with_forks():
+            for part in _forked_slices(slices, workers, task):
                 yield from part
     finally:
         _FORK_JOB.clear()
 
 
 def sent_imap(
-    function: Callable[[T], R], items: Sequence[T], workers: int, min_items: int = MIN_PARALLEL_ITEMS
+    function: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    min_items: int = MIN_PARALLEL_ITEMS,
+    task: str = "parallel work",
 ) -> Iterator[R]:
     """`map(function, items)` on processes that share no memory with this one, yielding in order.
 
@@ -151,7 +256,8 @@ def sent_imap(
     Send an article's text as `model.ArticleText`, not its own strings: pickling a string
     leaves a copy of it in this process (see there).
 
-    Serial with one worker, for a small batch, or where the server is unavailable.
+    A worker that dies (killed for memory) raises `WorkerLostError` naming `task`. Serial with
+    one worker, for a small batch, or where the server is unavailable.
     """
     if workers <= 1 or len(items) < min_items or "forkserver" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
@@ -159,5 +265,11 @@ def sent_imap(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(SENT_WORKER_MODULES)
     step = min(chunk_size(len(items), workers), SENT_SLICE_ITEMS)
-    with context.Pool(workers) as pool:
-        yield from pool.imap(function, items, chunksize=step)
+    # Unlike `multiprocessing.Pool`, this pool notices a worker that was killed.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield from pool.map(function, items, chunksize=step)
+    except BrokenProcessPool:
+        raise worker_lost(task) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

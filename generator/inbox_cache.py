@@ -141,7 +141,12 @@ def read_inbox_incrementally(
         else:
             files.append((relative, rel_path, stamp, None))
     to_read = [(inbox / relative, rel_path) for relative, rel_path, _, cached in files if cached is None]
-    readings = fork_imap(lambda file: _read_for_evidence(file[0], file[1], zone), to_read, workers)
+    readings = fork_imap(
+        lambda file: _read_for_evidence(file[0], file[1], zone),
+        to_read,
+        workers,
+        task="ingest: reading the inbox",
+    )
     for relative, rel_path, stamp, cached in files:
         if cached is not None:
             result.evidence.extend(d.evidence for d in cached.documents)

@@ -16,6 +16,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,7 @@ from generator.config import SiteConfig
 from generator.content import ArticleFile, ArticleStore, KnownFile, article_of
 from generator.errors import BuildError, ConfigError, InputError
 from generator.events import EventParts, GroupingSettings, assign_events, build_events, neighbourhood
-from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks
+from generator.executor import chunk_size, fork_map, local_executor, shared_with_forks, worker_lost
 from generator.freshness import LastBuild, input_signature, record_last_build
 from generator.inbox_cache import CachedFile, pending_documents, read_inbox_incrementally
 from generator.memory import release_free_memory
@@ -150,6 +151,8 @@ def digest_documents(
                 following = next_batch()
                 yield from running
                 running = following
+    except BrokenProcessPool:
+        raise worker_lost("clean and summarise") from None
     finally:
         if executor is None:
             pool.shutdown()
@@ -314,7 +317,9 @@ def group_events(
         # An LLM summariser keeps one answer cache in this process: it runs here.
         None
         if isinstance(summariser, LLMSummariser)
-        else lambda function, groups: fork_map(function, groups, config.process_count),
+        else lambda function, groups: fork_map(
+            function, groups, config.process_count, task="group: event titles and summaries"
+        ),
     )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+from collections.abc import Iterator
 
 import pytest
 
-from generator.executor import fork_imap, sent_imap
+from generator.errors import WorkerLostError
+from generator.executor import WorkerTracebackError, fork_imap, sent_imap
 from generator.model import ArticleText
 
 # What a worker sees of this module: set again by a test in the build's process only.
@@ -24,6 +28,36 @@ def square_where_run(number: int) -> tuple[int, int, str]:
 def number_and_process(number: int) -> tuple[int, int]:
     """The number, and the process it was made in."""
     return number, os.getpid()
+
+
+def killed_at_150(number: int) -> int:
+    """The number; the worker given 150 is killed outright, as the out-of-memory killer does."""
+    if number == 150:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return number
+
+
+def refuses_150(number: int) -> int:
+    """The number; 150 raises."""
+    if number == 150:
+        raise ValueError("cannot take 150")
+    return number
+
+
+@contextlib.contextmanager
+def fails_rather_than_hangs(seconds: int) -> Iterator[None]:
+    """Raise TimeoutError in this process if the block takes longer than `seconds`."""
+
+    def give_up(*_: object) -> None:
+        raise TimeoutError(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server")
@@ -79,3 +113,29 @@ def test_an_article_text_is_sent_whole_and_leaves_no_copy_of_its_strings_behind(
     assert sys.getsizeof(body) == size
     pickle.dumps(body)
     assert sys.getsizeof(body) > size
+
+
+def test_a_killed_forked_worker_stops_the_work_with_one_line_naming_the_task() -> None:
+    with (
+        fails_rather_than_hangs(60),
+        pytest.raises(WorkerLostError, match=r"^render: pages: a worker process was killed by SIGKILL"),
+    ):
+        list(fork_imap(killed_at_150, list(range(300)), workers=2, most_per_slice=10, task="render: pages"))
+    assert not multiprocessing.active_children(), "the other workers are stopped"
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server")
+def test_a_killed_sent_worker_stops_the_work_with_one_line_naming_the_task() -> None:
+    with (
+        fails_rather_than_hangs(60),
+        pytest.raises(WorkerLostError, match=r"^group: terms: a worker process ended"),
+    ):
+        list(sent_imap(killed_at_150, list(range(300)), workers=2, task="group: terms"))
+
+
+def test_an_exception_in_a_forked_worker_is_raised_here_with_where_it_began() -> None:
+    with pytest.raises(ValueError, match="cannot take 150") as raised:
+        list(fork_imap(refuses_150, list(range(300)), workers=2, most_per_slice=10))
+    assert isinstance(raised.value.__cause__, WorkerTracebackError)
+    assert "refuses_150" in str(raised.value.__cause__)
+    assert not multiprocessing.active_children()

@@ -270,7 +270,9 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
         written: list[str] = []
         for kind, label in PARTS.items():
             started = time.perf_counter()
-            written.extend(make_outputs([o for o in outputs if o.kind == kind], out_dir, previous, workers))
+            written.extend(
+                make_outputs([o for o in outputs if o.kind == kind], out_dir, previous, workers, label)
+            )
             timings[label] = time.perf_counter() - started
             if kind == "search" and search_cache is not None:
                 # The assembled index (held by its outputs) and every article's term weights took

@@ -196,7 +196,7 @@ def write_if_changed(target: Path, data: bytes) -> bool:
 
 
 def make_outputs(
-    outputs: Iterable[Output], out_dir: Path, previous: dict[str, str], workers: int
+    outputs: Iterable[Output], out_dir: Path, previous: dict[str, str], workers: int, task: str = "render"
 ) -> tuple[str, ...]:
     """Make every output whose fingerprint is new or whose file is missing, in forked processes
     when there are many; return the paths whose bytes changed on disk.
@@ -213,7 +213,7 @@ def make_outputs(
         return output.path if changed else None
 
     # Forking costs more than it saves on small batches (an edit, one new article).
-    made = fork_map(make, pending, workers, min_items=200, most_per_slice=OUTPUTS_PER_WORKER)
+    made = fork_map(make, pending, workers, min_items=200, most_per_slice=OUTPUTS_PER_WORKER, task=task)
     return tuple(path for path in made if path is not None)
 
 

@@ -138,7 +138,9 @@ class _CurrentWeights:
         missing = [key for key in keys if key not in self.cache.weights]
         texts = [ArticleText.of(self.articles[key]) for key in missing]
         # Taken as they come, so that only one slice of fresh pairs is alive at a time.
-        computed = sent_imap(term_weights, texts, self.workers, min_items=500)
+        computed = sent_imap(
+            term_weights, texts, self.workers, min_items=500, task="search index: term weights"
+        )
         for key, weights in zip(missing, computed, strict=True):
             self.cache.weights[key] = self.cache.shared(weights)
             self.cache.made.add(key)
