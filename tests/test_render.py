@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import importlib
 import json
+import os
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import feedparser
@@ -477,3 +480,48 @@ def test_the_search_weights_are_stored_and_let_go_before_the_pages_are_made(
     assert any(path.startswith("search/data/d/") for path in report.files)
     cache.save()  # after letting go, saving again must not empty the store
     assert len(load_cache(tmp_path / "terms")) == len(content.articles)
+
+
+def test_list_pages_show_items_made_before_any_worker_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A list page made in a forked worker read every article it lists, and so copied the memory
+    # pages their fields lie on; the items are made ahead in the build process, and workers
+    # only read them.
+    content = make_content()
+    outputs, _ = site_outputs(content, make_config(), [THEME])
+    lists = [output for output in outputs if output.prepare is not None]
+    assert {"sources/daily-planet/index.html", "archive/2025/04/index.html"} <= {o.path for o in lists}
+    for output in lists:
+        output.prepare()  # type: ignore[misc]
+    env = cast(partial[str], lists[0].make).args[0]
+
+    def no_macro(*_: object, **__: object) -> None:
+        raise AssertionError("an item was made after the items were made ahead")
+
+    monkeypatch.setattr(env.get_template("macros.html").module, "article_item", no_macro)
+    for output in lists:
+        page = str(output.make())
+        assert '<ol class="stories">' in page
+    listed = str(next(o for o in lists if o.path == "archive/2025/04/index.html").make())
+    april = [article.title for article in content.articles if article.date.month == 4]
+    assert len(april) == 2 and all(html.escape(title) in listed for title in april)
+
+
+def test_only_the_outputs_to_make_prepare_and_they_do_so_before_the_workers_fork(tmp_path: Path) -> None:
+    build_process = os.getpid()
+    prepared: list[tuple[str, int]] = []
+
+    def output(number: int) -> Output:
+        name = f"page-{number}.html"
+        return Output(name, f"print-{number}", lambda: f"made in {os.getpid()}",
+                      prepare=lambda: prepared.append((name, os.getpid())))  # fmt: skip
+
+    outputs = [output(number) for number in range(300)]
+    first = make_outputs(outputs, tmp_path, {}, workers=2)
+    assert len(first) == 300 and sorted(prepared) == sorted((o.path, build_process) for o in outputs)
+    # The pages were made by workers, which the preparation came before.
+    assert f"made in {build_process}" not in {p.read_text() for p in tmp_path.iterdir()}
+    prepared.clear()
+    previous = {o.path: o.fingerprint for o in outputs}
+    previous["page-7.html"] = "an older print"
+    make_outputs(outputs, tmp_path, previous, workers=2)
+    assert prepared == [("page-7.html", build_process)]

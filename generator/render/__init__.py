@@ -34,6 +34,7 @@ from generator.render.pages import (
     compile_templates,
     format_date,
     make_environment,
+    make_list_items,
     render_page,
     site_pages,
 )
@@ -112,7 +113,16 @@ def site_outputs(
 
     for page in pages:
         fingerprint = prints.of("page", page.path, page.template, page.title, page.description, page.values)
-        outputs.append(Output(urls.file_for(page.path), fingerprint, partial(render_page, env, page)))
+        listed = page.values.get("articles") if page.template == "list.html" else None
+        prepare = partial(make_list_items, env, listed) if listed else None
+        outputs.append(
+            Output(
+                urls.file_for(page.path),
+                fingerprint,
+                partial(render_page, env, page),
+                prepare=prepare,
+            )
+        )
     description = config.description
     # A feed is given only the articles it can show (the lists are newest first): one given them
     # all sorted every article of the site, in a forked worker, which copied the memory pages of

@@ -46,6 +46,9 @@ class Output:
     fingerprint: str
     make: Callable[[], bytes | str]
     kind: str = "page"
+    # Work done in the build process before any worker forks, whose results the workers then
+    # share, read-only: for a list page, the items of the articles it lists.
+    prepare: Callable[[], object] | None = None
 
 
 class Fingerprints:
@@ -206,6 +209,10 @@ def make_outputs(
     pending = [
         o for o in outputs if previous.get(o.path) != o.fingerprint or not os.path.isfile(folder + o.path)
     ]
+
+    for output in pending:
+        if output.prepare is not None:
+            output.prepare()
 
     def make(output: Output) -> str | None:
         data = output.make()

@@ -27,6 +27,9 @@ from generator.render.markdown import markdown_to_html
 
 HOME_ARTICLES = 30
 
+# The heading level `list.html` gives each article it lists (see `make_list_items`).
+LIST_ITEM_LEVEL = 2
+
 
 def format_day(day: date) -> str:
     """ "19 April 2025"."""
@@ -206,6 +209,20 @@ def _remembered_items(env: Environment) -> Callable[..., Markup]:
         return found[2]
 
     return article_item
+
+
+def make_list_items(env: Environment, articles: Sequence[Article]) -> None:
+    """Make the list item of each article (see `_remembered_items`) here and now, ahead of its page.
+
+    A list page made in a forked worker read every article it lists, and reading an object writes
+    its reference count: the worker copied the memory pages the articles' fields lie on. A slice
+    of source pages of a 100,000-article site held 1,003 MiB of its own. Items made in the build
+    process before the workers fork are made once, lie side by side, and are all a worker reads.
+    A theme whose `list.html` lists articles another way is still right, only not helped.
+    """
+    article_item = env.globals["article_item"]
+    for article in articles:
+        article_item(article, level=LIST_ITEM_LEVEL)  # type: ignore[operator]
 
 
 @dataclass(frozen=True)
