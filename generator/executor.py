@@ -189,6 +189,25 @@ def _forked_slices(slices: Sequence[tuple[int, int]], workers: int, task: str) -
             receiver.close()
 
 
+def slice_bounds(
+    count: int, step: int, weights: Sequence[int] | None = None, most_weight: int | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) of consecutive slices of `count` items, each of at most `step` items and, where
+    `weights` are given, of at most `most_weight` in all (an item heavier than that alone)."""
+    if weights is None or most_weight is None:
+        return [(start, min(start + step, count)) for start in range(0, count, step)]
+    bounds = []
+    start, weight = 0, 0
+    for position, item_weight in enumerate(weights):
+        if position > start and (position - start >= step or weight + item_weight > most_weight):
+            bounds.append((start, position))
+            start, weight = position, 0
+        weight += item_weight
+    if start < count:
+        bounds.append((start, count))
+    return bounds
+
+
 def fork_map(
     function: Callable[[T], R],
     items: Sequence[T],
@@ -196,15 +215,20 @@ def fork_map(
     min_items: int = MIN_PARALLEL_ITEMS,
     most_per_slice: int | None = None,
     task: str = "parallel work",
+    weight_of: Callable[[T], int] | None = None,
+    most_weight_per_slice: int | None = None,
 ) -> list[R]:
     """`[function(item) for item in items]` on forked processes, for closures that cannot be pickled.
 
-    Each slice of the items runs in a newly forked worker; `most_per_slice` caps a slice's
-    length, and so the pages one worker can copy before it exits. A worker that dies without
+    Each slice of the items runs in a newly forked worker, and so the pages one worker can copy
+    are bounded by what its slice reads: `most_per_slice` caps a slice's length, and
+    `most_weight_per_slice` the sum of `weight_of` its items. A worker that dies without
     handing back its slice (killed for memory) raises `WorkerLostError` naming `task`. Serial
     where fork is unavailable, with one worker, or for a batch too small to pay for it.
     """
-    return list(fork_imap(function, items, workers, min_items, most_per_slice, task))
+    return list(
+        fork_imap(function, items, workers, min_items, most_per_slice, task, weight_of, most_weight_per_slice)
+    )
 
 
 def fork_imap(
@@ -214,6 +238,8 @@ def fork_imap(
     min_items: int = MIN_PARALLEL_ITEMS,
     most_per_slice: int | None = None,
     task: str = "parallel work",
+    weight_of: Callable[[T], int] | None = None,
+    most_weight_per_slice: int | None = None,
 ) -> Iterator[R]:
     """`fork_map`, yielding the results in order as the slices finish, for a caller that keeps
     less than each whole result: the results of all the items are never held at once."""
@@ -223,7 +249,8 @@ def fork_imap(
     step = chunk_size(len(items), workers)
     if most_per_slice is not None:
         step = max(1, min(step, most_per_slice))
-    slices = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
+    weights = [weight_of(item) for item in items] if weight_of is not None else None
+    slices = slice_bounds(len(items), step, weights, most_weight_per_slice)
     _FORK_JOB[:] = [(function, items)]
     try:
         # A forked worker's copies of the pages it wrote to (reference counts included) are its

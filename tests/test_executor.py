@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from generator.errors import WorkerLostError
-from generator.executor import WorkerTracebackError, fork_imap, sent_imap
+from generator.executor import WorkerTracebackError, fork_imap, sent_imap, slice_bounds
 from generator.model import ArticleText
 
 # What a worker sees of this module: set again by a test in the build's process only.
@@ -139,3 +139,23 @@ def test_an_exception_in_a_forked_worker_is_raised_here_with_where_it_began() ->
     assert isinstance(raised.value.__cause__, WorkerTracebackError)
     assert "refuses_150" in str(raised.value.__cause__)
     assert not multiprocessing.active_children()
+
+
+def test_slices_are_cut_by_weight_and_a_heavy_item_goes_alone() -> None:
+    weights = [1] * 10 + [50] + [1] * 10
+    assert slice_bounds(21, 8, weights, most_weight=20) == [(0, 8), (8, 10), (10, 11), (11, 19), (19, 21)]
+    assert slice_bounds(21, 8) == [(0, 8), (8, 16), (16, 21)]
+
+
+def test_forked_slices_read_at_most_the_weight_given() -> None:
+    # A list page reads every article it lists: a slice is cut by what its items read.
+    items = list(range(300))
+    streamed = list(
+        fork_imap(number_and_process, items, workers=2, weight_of=lambda n: 25 if n % 50 == 0 else 1,
+                  most_weight_per_slice=30)
+    )  # fmt: skip
+    assert [number for number, _ in streamed] == items
+    weight_per_process: dict[int, int] = {}
+    for number, pid in streamed:
+        weight_per_process[pid] = weight_per_process.get(pid, 0) + (25 if number % 50 == 0 else 1)
+    assert max(weight_per_process.values()) <= 30

@@ -35,6 +35,7 @@ from generator.render.pages import (
     format_date,
     make_environment,
     make_list_items,
+    page_reads,
     render_page,
     site_pages,
 )
@@ -121,6 +122,7 @@ def site_outputs(
                 fingerprint,
                 partial(render_page, env, page),
                 prepare=prepare,
+                reads=page_reads(page),
             )
         )
     description = config.description

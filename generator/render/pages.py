@@ -370,6 +370,20 @@ def compile_templates(env: Environment) -> None:
     env.get_template("macros.html").module  # noqa: B018 (made once and kept by the template)
 
 
+def page_reads(page: Page) -> int:
+    """Roughly how many articles, names or reports making `page` reads: one per item of each
+    list among its values, per article of its event, per report of its digest."""
+    reads = 1
+    for value in page.values.values():
+        if isinstance(value, digest.PeriodDigest):
+            reads += value.report_count
+        elif isinstance(value, Event):
+            reads += len(value.articles)
+        elif isinstance(value, (list, tuple)):
+            reads += len(value)
+    return reads
+
+
 def render_page(env: Environment, page: Page) -> str:
     """The HTML of one page."""
     template = env.get_template(page.template)
