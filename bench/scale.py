@@ -16,6 +16,11 @@ how many files the incremental builds rewrote. Then Pelican and Hugo render the 
 
     python bench/scale.py --sizes 1000,10000
 
+With `--limit-mib N` (root, Linux) every build runs in a memory cgroup with that hard limit, as
+`bench/confined_build.py` does, and the peak of all its processes together is reported too: a
+forked worker's resident size counts the pages it shares with the build, so no one process's
+peak says what the machine must provide.
+
 Figures depend on the machine; the script prints its CPU and core count.
 """
 
@@ -28,6 +33,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +44,7 @@ sys.path.insert(0, str(BENCH))
 
 import compare  # noqa: E402
 import corpus  # noqa: E402
+from confined_build import Group  # noqa: E402
 
 STAGE_LINE = re.compile(r"^\s*([a-z+: ]+?):\s+([0-9.]+) s$")
 MEMORY_LINE = re.compile(r"peak memory: this process (\d+) MiB, largest child process (\d+) MiB")
@@ -57,6 +64,8 @@ class Run:
     child_mib: float = 0.0
     memory_rises: str = ""
     """The stages after which the build process's peak memory had grown, as the build printed them."""
+    group_mib: float | None = None
+    """All the build's processes together (anonymous memory, sampled), when run in a memory cgroup."""
 
 
 def settle(project: Path, limit: float = 600.0) -> None:
@@ -72,20 +81,41 @@ def settle(project: Path, limit: float = 600.0) -> None:
     time.sleep(2.0)
 
 
+# Set by --limit-mib: the memory cgroup every build runs in.
+GROUP: list[Group] = []
+
+
 def run_build(project: Path) -> Run:
     """Run `broadsheet build -v` in `project`; wall time, peak RSS and the stage lines it printed."""
     settle(project)
     command = [sys.executable, "-m", "generator", "build", "-v"]
+    group = GROUP[0] if GROUP else None
+    kills_before = group.oom_kills() if group else 0
+    group_peak = 0
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed in {project}:\n{output[-3000:]}")
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=group.join if group else None,
+        )
+        while True:
+            # wait4 rather than poll: the children's peak RSS comes with the exit status.
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if group:
+                group_peak = max(group_peak, group.anonymous())
+            time.sleep(0.5)
+        seconds = time.perf_counter() - started
+        log.seek(0)
+        output = log.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        kills = f" ({group.oom_kills() - kills_before} OOM kills in its memory group)" if group else ""
+        raise SystemExit(f"build failed in {project}{kills}:\n{output[-3000:]}")
     stages = {}
     for line in output.splitlines():
         match = STAGE_LINE.match(line.split("] ")[-1] if "] " in line else line)
@@ -97,7 +127,14 @@ def run_build(project: Path) -> Run:
     own, child = (float(memory.group(1)), float(memory.group(2))) if memory else (0.0, 0.0)
     rises = RISES_LINE.search(output)
     return Run(
-        seconds, usage.ru_maxrss / 1024, stages, summary.strip(), own, child, rises.group(1) if rises else ""
+        seconds,
+        usage.ru_maxrss / 1024,
+        stages,
+        summary.strip(),
+        own,
+        child,
+        rises.group(1) if rises else "",
+        group_peak / 2**20 if group else None,
     )
 
 
@@ -196,8 +233,10 @@ def print_results(all_results: list[dict[str, object]]) -> None:
         for key in ("full", "no change", "add one", "edit one", "render only"):
             run = results[key]
             assert isinstance(run, Run)
+            together = "" if run.group_mib is None else f", all processes together {run.group_mib:.0f}"
             print(f"{key:>12}: {run.seconds:7.2f} s  peak {run.peak_mib:7.0f} MiB (build process "
-                  f"{run.own_mib:.0f}, largest child {run.child_mib:.0f})  | {run.summary}")  # fmt: skip
+                  f"{run.own_mib:.0f}, largest child {run.child_mib:.0f}{together})"
+                  f"  | {run.summary}")  # fmt: skip
             print("              " + ", ".join(f"{stage} {secs:.2f}" for stage, secs in run.stages.items()))
             if run.memory_rises:
                 print(f"              peak memory rose in: {run.memory_rises}")
@@ -223,7 +262,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/broadsheet-scale"))
     parser.add_argument("--tools", default="pelican,hugo", help="other generators to time ('' for none)")
     parser.add_argument("--tools-up-to", type=int, default=10_000, help="skip the others above this size")
+    parser.add_argument(
+        "--limit-mib", type=int, help="run every build in a memory cgroup with this hard limit"
+    )
     args = parser.parse_args()
+    if args.limit_mib:
+        GROUP.append(Group(args.limit_mib * 2**20))
     tools = [t for t in args.tools.split(",") if t]
     all_results = []
     for size in (int(s) for s in args.sizes.split(",")):
