@@ -26,6 +26,10 @@ class InputError(BroadsheetError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Rebuilt from its own arguments, not from the message, when a worker hands it back.
+        return type(self), (self.path, self.reason)
+
 
 class BuildError(BroadsheetError):
     """The build cannot finish; the previous site is left as it was."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -106,7 +107,7 @@ def _run_fork_slice(bounds: tuple[int, int], sender: Connection) -> None:
     try:
         outcome: tuple[bool, Any, str] = (True, [function(item) for item in items[bounds[0] : bounds[1]]], "")
     except BaseException as error:  # handed back and raised in the build process, as pools do
-        outcome = (False, error, traceback.format_exc())
+        outcome = (False, _sendable(error), traceback.format_exc())
     try:
         sender.send(outcome)
     except Exception as error:  # an exception or result that cannot be pickled
@@ -114,6 +115,16 @@ def _run_fork_slice(bounds: tuple[int, int], sender: Connection) -> None:
         sender.send((False, BuildError(f"a worker could not hand back its work: {error!r}"), trace))
     finally:
         sender.close()
+
+
+def _sendable(error: BaseException) -> BaseException:
+    """`error`, or a `BuildError` with its text where it would not come back whole: an exception
+    whose constructor takes other arguments than its message cannot be unpickled."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return BuildError(f"{type(error).__name__}: {error}")
+    return error
 
 
 def worker_lost(task: str, exit_code: int | None = None) -> WorkerLostError:

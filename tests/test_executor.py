@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.errors import WorkerLostError
+from generator.errors import BuildError, InputError, WorkerLostError
 from generator.executor import WorkerTracebackError, fork_imap, sent_imap, slice_bounds
 from generator.model import ArticleText
 
@@ -34,6 +34,27 @@ def killed_at_150(number: int) -> int:
     """The number; the worker given 150 is killed outright, as the out-of-memory killer does."""
     if number == 150:
         os.kill(os.getpid(), signal.SIGKILL)
+    return number
+
+
+class NeedsTwoArgumentsError(Exception):
+    """An exception that cannot be rebuilt from its message alone."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} and {second}")
+
+
+def raises_unpicklable_at_150(number: int) -> int:
+    """The number; 150 raises an exception that pickle cannot rebuild."""
+    if number == 150:
+        raise NeedsTwoArgumentsError("this", "that")
+    return number
+
+
+def input_error_at_150(number: int) -> int:
+    """The number; 150 raises the error a bad input file gets."""
+    if number == 150:
+        raise InputError("inbox/150.txt", "binary data, not text")
     return number
 
 
@@ -159,3 +180,11 @@ def test_forked_slices_read_at_most_the_weight_given() -> None:
     for number, pid in streamed:
         weight_per_process[pid] = weight_per_process.get(pid, 0) + (25 if number % 50 == 0 else 1)
     assert max(weight_per_process.values()) <= 30
+
+
+def test_an_error_from_a_forked_worker_comes_back_whole_or_as_its_text() -> None:
+    with pytest.raises(InputError) as raised:
+        list(fork_imap(input_error_at_150, list(range(300)), workers=2, most_per_slice=10))
+    assert (raised.value.path, raised.value.reason) == ("inbox/150.txt", "binary data, not text")
+    with pytest.raises(BuildError, match=r"^NeedsTwoArgumentsError: this and that$"):
+        list(fork_imap(raises_unpicklable_at_150, list(range(300)), workers=2, most_per_slice=10))
