@@ -178,7 +178,8 @@ def edit_one_article(project: Path) -> None:
 
 def announce(articles: int, label: str, run: Run) -> None:
     """One run's time and memory as soon as it ends: a 100,000-article size runs for an hour."""
-    print(f"[{articles} articles] {label}: {run.seconds:.2f} s, peak {run.peak_mib:.0f} MiB "
+    together = "" if run.group_mib is None else f", all processes together {run.group_mib:.0f} MiB"
+    print(f"[{articles} articles] {label}: {run.seconds:.2f} s, peak {run.peak_mib:.0f} MiB{together} "
           f"({run.memory_rises or 'no memory line'}); {run.summary}", flush=True)  # fmt: skip
     print("    " + ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in run.stages.items()), flush=True)
 
