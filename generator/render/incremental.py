@@ -40,7 +40,7 @@ OUTPUTS_PER_WORKER = 1000
 # A slice also stops where its outputs would read more than this many articles, names or
 # reports. At 100,000 articles, one worker making the 366 day digests (which list every report)
 # held 566 MiB of its own, the people index (97,000 names) 283 MiB, and 1,000 event pages
-# 117 MiB; about 5 KiB per report a digest lists.
+# 117 MiB; about 6 KiB per report a digest lists.
 READS_PER_WORKER = 20_000
 
 
