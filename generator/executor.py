@@ -158,7 +158,8 @@ def _receive(process: BaseProcess, receiver: Connection, task: str) -> list[Any]
     process.join()
     if not ok:
         raise value from WorkerTracebackError(trace)
-    return list(value)
+    results: list[Any] = value
+    return results
 
 
 def _forked_slices(slices: Sequence[tuple[int, int]], workers: int, task: str) -> Iterator[list[Any]]:

@@ -256,8 +256,8 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
     `out_dir` is empty or a linked copy of the site that `previous` describes; a changed file
     replaces its name there, never writes into the linked file. `search=False`
     leaves out the search index; `search_cache` is what the index keeps between builds, read,
-    refreshed and saved here once the index files are made (by default nothing is kept: made
-    afresh in memory).
+    refreshed and saved here once the index is assembled, before its files are made (by default
+    nothing is kept: made afresh in memory).
     Seconds per part (plan, pages, feeds, sitemap, search index) are added to `timings` when given.
     """
     timings = timings if timings is not None else {}
@@ -284,8 +284,9 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
             started = time.perf_counter()
             if kind == "search" and search_cache is not None:
                 # The index files need the assembled index, not the term weights it was made of:
-                # stored and let go first. At 100,000 articles the build process peaked at 3.7 GiB
-                # while it held both and the files' workers ran.
+                # stored and let go first. A render-only build of 100,000 articles peaked at
+                # 3,832-3,857 MiB, all its processes together, while the files were made with the
+                # weights still held; 3,718 MiB with them let go first.
                 search_cache.save_and_let_go()
                 release_free_memory()
             written.extend(
@@ -294,7 +295,8 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
             timings[label] = time.perf_counter() - started
             if kind == "search":
                 # The assembled index (held by its outputs) and every article's term weights took
-                # a 100,000-article build from 2.7 to 3.5 GiB: let go before the pages' workers fork.
+                # a 100,000-article build from 2.7 to 3.5 GiB: the index, held by the search
+                # outputs, is let go too before the pages' workers fork.
                 outputs = [o for o in outputs if o.kind != "search"]
                 release_free_memory()
         removed = remove_stale(out_dir, set(fingerprints), previous)

@@ -41,7 +41,7 @@ class SearchCache:
     A build that can bring the kept index up to date reads only the weights of the articles
     added, changed or removed, and writes back only those; the whole store is read only when
     the index is assembled whole. Call `save` after the build, or `save_and_let_go` once the
-    index files are made.
+    index is assembled.
     """
 
     terms: Path | None = None
@@ -108,7 +108,7 @@ class SearchCache:
 
     def save_and_let_go(self) -> None:
         """`save`, then drop the weights held in memory (a later `save` stores nothing): once the
-        index files are made, the rest of the build does not need them."""
+        index is assembled, the rest of the build (its files included) does not need them."""
         self.save()
         self.let_go = True
         self.weights.clear()
