@@ -100,7 +100,11 @@ def digest_document(document: RawDocument, context: CleaningContext, sentences: 
             None,
             f"{document.key}: no article text found after removing boilerplate; skipped",
         )
-    return DigestedDocument(document.key, cleaned, summarise(cleaned, sentences))
+    digest = summarise(cleaned, sentences)
+    # The per-line decisions are for `broadsheet explain`, not the build: sent back with every
+    # result they doubled what the build process unpickled (13 MB per 1,000 articles, 6 without;
+    # 0.26 s to load, 0.02 s without).
+    return DigestedDocument(document.key, replace(cleaned, decisions=()), digest)
 
 
 DIGEST_BATCH = 1024
