@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from generator.executor import fork_map, sent_imap
+from generator.executor import MIN_SENT_ARTICLES, fork_map, sent_imap
 from generator.memo import BoundedMemo
 from generator.memory import release_free_memory
 from generator.model import Article, ArticleText, Event, article_digest
@@ -174,14 +174,16 @@ def term_vectors(bags: Iterable[tuple[Sequence[str], Sequence[float] | np.ndarra
     """
     import numpy as np
 
-    number: dict[str, int] = {}
+    # Numbered as first seen: a missing term takes the next number, in C (a `setdefault` per
+    # term was most of this function's time).
+    number: defaultdict[str, int] = defaultdict(itertools.count().__next__)
     # Packed as they come (see `generator.packed`): kept as one small array each, these rows
     # left a gigabyte of the allocator's heap behind at 100,000 articles once they were freed.
     numbered = PackedRows(np.int32)
     counted = PackedRows(np.float64)
     for terms, counts in bags:
         # Numbered as first seen, renumbered in sorted order below.
-        numbered.append(np.array([number.setdefault(term, len(number)) for term in terms], dtype=np.int32))
+        numbered.append(np.fromiter(map(number.__getitem__, terms), dtype=np.int32, count=len(terms)))
         counted.append(counts)
     vocabulary = sorted(number)
     rank = np.zeros(len(number), dtype=np.int32)
@@ -838,7 +840,9 @@ def assign_events(
     # sorting arrays then come on top of one of them, not both.
     texts = [ArticleText.of(article) for article in articles]
     passages = PackedRows(np.int64)
-    for hashes in sent_imap(body_passage_hashes, texts, workers, task="group: passages"):
+    for hashes in sent_imap(
+        body_passage_hashes, texts, workers, min_items=MIN_SENT_ARTICLES, task="group: passages"
+    ):
         passages.append(hashes)
     quoting = shared_passage_pairs(articles, settings, passages)
     passages.clear()
@@ -854,7 +858,9 @@ def assign_events(
     def bags() -> Iterator[tuple[list[str], np.ndarray]]:
         # Each article's terms are numbered as its slice of results arrives: all the articles'
         # terms as strings were a gigabyte at 100,000.
-        for terms, counts in sent_imap(features, texts, workers, task="group: terms"):
+        for terms, counts in sent_imap(
+            features, texts, workers, min_items=MIN_SENT_ARTICLES, task="group: terms"
+        ):
             yield (terms.split(TERM_SEPARATOR) if terms else [], counts)
 
     vectors = term_vectors(bags())
