@@ -277,7 +277,7 @@ def test_many_files_are_written_whole_and_a_failure_is_raised(tmp_path: Path) ->
     from generator.fsutil import atomic_write_all
 
     files = [(tmp_path / f"{n // 100}" / f"{n}.txt", f"file {n}\n".encode()) for n in range(600)]
-    atomic_write_all(iter(files), threads=4, window=16)
+    atomic_write_all(iter(files))
     for path, data in files:
         assert path.read_bytes() == data
     (tmp_path / "blocked").write_text("a file where a folder is needed")
@@ -285,6 +285,31 @@ def test_many_files_are_written_whole_and_a_failure_is_raised(tmp_path: Path) ->
         atomic_write_all([(tmp_path / "fine.txt", b"x"), (tmp_path / "blocked" / "no.txt", b"y")])
     assert (tmp_path / "fine.txt").read_bytes() == b"x"
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+def test_many_files_are_put_in_place_only_once_synced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.fsutil
+    from generator.fsutil import atomic_write_all
+
+    files = [(tmp_path / f"{n % 3}" / f"{n}.txt", f"new {n}\n".encode()) for n in range(30)]
+    files[0][0].parent.mkdir()
+    files[0][0].write_bytes(b"old\n")
+    seen_at_sync: list[tuple[bytes | None, int]] = []
+    real_sync = generator.fsutil.sync_files
+
+    def watching_sync(paths: list[Path]) -> None:
+        # What a reader (or a crash) would find at the moment of the sync: nothing new in place.
+        seen_at_sync.append((files[0][0].read_bytes(), sum(path.exists() for path, _ in files)))
+        assert sorted(p.read_bytes() for p in paths) == sorted(data for _, data in files)
+        real_sync(paths)
+
+    monkeypatch.setattr(generator.fsutil, "sync_files", watching_sync)
+    atomic_write_all(files)
+    assert seen_at_sync == [(b"old\n", 1)]
+    assert all(path.read_bytes() == data for path, data in files)
+    assert not [p for p in tmp_path.rglob("*.tmp")]
 
 
 def test_a_first_build_writes_each_article_once_and_with_its_event(
