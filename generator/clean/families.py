@@ -311,19 +311,65 @@ _LABELS_WHOLE_LINE = tuple(
 )
 
 
+# A letter outside ASCII: where a line has none, lowercasing it changes only ASCII letters.
+_NON_ASCII_LETTER = re.compile(r"(?=[^\x00-\x7f])[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class LoweredSearch:
+    """A case-insensitive pattern's `search`, run as a plain pattern on the lowercased line.
+
+    Python's engine folds the case of every character it compares under IGNORECASE: the
+    prefilters of every family scanned lowercased lines two to three times as fast without it.
+    The two agree on a line whose only letters are ASCII: lowercasing it and the pattern folds
+    their case as the engine would, and a letter outside ASCII in the pattern matches nothing in
+    such a line either way. Any other line is searched with the case-insensitive pattern.
+    """
+
+    folded: re.Pattern[str]
+    lowered: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, folded: re.Pattern[str]) -> LoweredSearch:
+        """The search for a pattern compiled with IGNORECASE."""
+        return cls(folded, _lowered_pattern(folded.pattern))
+
+    def search(self, line: str) -> bool:
+        """Whether the pattern matches anywhere in `line`, ignoring case."""
+        if self.lowered is not None and (line.isascii() or not _NON_ASCII_LETTER.search(line)):
+            return self.lowered.search(line.lower()) is not None
+        return self.folded.search(line) is not None
+
+
+def _lowered_pattern(source: str) -> re.Pattern[str] | None:
+    """`source` lowercased outside escapes (`\\W` stays), compiled without IGNORECASE; None
+    where that would not be the same pattern: a named character or group, an inline flag."""
+    if any(mark in source for mark in ("\\N", "(?P", "(?a", "(?i", "(?L", "(?u")):
+        return None
+    lowered = re.sub(
+        r"\\.|.",
+        lambda match: match.group(0) if len(match.group(0)) > 1 else match.group(0).lower(),
+        source,
+        flags=re.DOTALL,
+    )
+    return re.compile(lowered) if len(lowered) == len(source) else None
+
+
 @cache
-def _every_family() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
+def _every_family() -> tuple[LoweredSearch | None, LoweredSearch | None, LoweredSearch | None]:
     """Any label, any whole-line label and any cue of every family: one scan of a line rules out
     every family at once (most lines are article text and match none).
 
     Compiled on first use, not at import: they took a build that finds nothing changed, which
     never cleans a line, 20–50 ms longer to start.
     """
-    return (
+    combined = (
         _combine([p.pattern for family in FAMILIES for p in family.labels]),
         _combine([p.pattern for family in FAMILIES for p in family.labels if _is_whole_line(p)]),
         _combine([p.pattern for family in FAMILIES for p in family.cues]),
     )
+    first, second, third = (None if pattern is None else LoweredSearch.of(pattern) for pattern in combined)
+    return first, second, third
 
 
 @lru_cache(maxsize=65536)
