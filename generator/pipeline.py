@@ -509,7 +509,7 @@ def _build_stages(
         # Each new or changed article is written once, with its event (and still written when
         # grouping fails: the digest is done).
         with _timed(report, "write"):
-            store.flush()
+            store.flush(config.process_count)
     if isinstance(summariser, LLMSummariser):
         summariser.save()
     for message in summariser.warnings:
