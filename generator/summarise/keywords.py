@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from generator.summarise.text import stop_words, words
+from generator.memo import BoundedMemo
+from generator.summarise.text import fold, stop_words, tokens, words
 
 # Words frequent in all news, which make poor tags whatever their count.
 _NEWS_WORDS = frozenset(
@@ -14,15 +15,26 @@ _NEWS_WORDS = frozenset(
 )  # fmt: skip
 
 
+def _tag_word(token: str) -> str:
+    """A token's folded word where it can be a tag: longer than three letters, not a stop word or
+    a word of all news; else ""."""
+    word = fold(token)
+    return word if len(word) > 3 and word not in stop_words() and word not in _NEWS_WORDS else ""
+
+
+# Each distinct token is judged once per process: the paragraphs of a corpus repeat a few
+# thousand words.
+_TAG_WORDS: BoundedMemo[str, str] = BoundedMemo(_tag_word)
+
+
 def extract_keywords(
     title: str, paragraphs: Sequence[str], entities: Sequence[str] = (), limit: int = 8
 ) -> tuple[str, ...]:
     """Lowercase tags: the most salient entities first, then content words weighted by title and spread."""
-    stops = stop_words()
     counts: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     for paragraph in paragraphs:
-        found = [w for w in words(paragraph) if len(w) > 3 and w not in stops and w not in _NEWS_WORDS]
+        found = [word for word in map(_TAG_WORDS.__getitem__, tokens(paragraph)) if word]
         counts.update(found)
         spread.update(set(found))
     for word in words(title):
