@@ -42,6 +42,9 @@ class Hints:
     also_published: tuple[Publisher, ...] = ()
 
 
+FoundLines = tuple[tuple[str, ...], bool]
+
+
 @dataclass(frozen=True)
 class RawDocument:
     """One article as read from the inbox, before any cleaning.
@@ -57,6 +60,10 @@ class RawDocument:
     hints: Hints = field(default_factory=Hints)
     entry_id: str | None = None
     file_date: datetime | None = None
+    found_lines: FoundLines | None = None
+    """The lines of the page's main text and whether its text block is still to be found, where
+    they were worked out already, while the inbox was read for its evidence: finding an HTML
+    page's main text is most of the cost of cleaning it (see `generator.clean.document_lines`)."""
 
     @property
     def key(self) -> str:

@@ -205,7 +205,7 @@ def digest_inbox(
     total = sum(len(file.keys) for file in inbox.pending)
     started, writing = time.perf_counter(), 0.0
     unreadable: list[str] = []
-    documents = pending_documents(inbox.pending, config.zone, unreadable)
+    documents = pending_documents(inbox.pending, config.zone, unreadable, inbox.found_lines)
     results = digest_documents(documents, config, executor, evidence=inbox.evidence, count=total)
     for number, result in enumerate(results, start=1):
         begin = time.perf_counter()

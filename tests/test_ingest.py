@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -233,3 +234,52 @@ def test_reading_the_inbox_on_several_processes_gives_what_one_process_gives(tmp
     assert again == read(1, one_cache, current)
     assert again.current and again.pending and all(f.rel_path >= "inbox/08" for f in again.pending)
     assert len(again.errors) == 1 and again.errors[0].startswith("inbox/07-empty.txt")
+
+
+def _page(headline: str, sentences: int) -> str:
+    body = "".join(
+        f"<p>{headline} paragraph {n} tells the reader what the council decided about the bridge, "
+        f"and why the repairs will take until the spring of next year.</p>"
+        for n in range(sentences)
+    )
+    return (
+        f"<html><head><title>{headline} | Example Gazette</title></head><body>"
+        "<nav><a href='/'>Home</a> | <a href='/news'>News</a> | <a href='/sport'>Sport</a></nav>"
+        f"<article><h1>{headline}</h1>{body}</article>"
+        "<footer>© 2024 Example Gazette. All rights reserved.</footer></body></html>"
+    )
+
+
+def test_an_html_page_main_text_is_found_once_and_only_for_the_same_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.clean
+    from generator.clean import clean_document
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.html").write_text(_page("Bridge closed after cracks found", 6))
+    (inbox / "b.html").write_text(_page("Council votes to repair the bridge", 5))
+    (inbox / "c.txt").write_text("Plain text.\n\nThe council met on Tuesday to discuss the bridge repairs.\n")
+    searched: list[str] = []
+    finder = generator.clean.main_content_lines
+
+    def counted(html: str) -> list[str]:
+        searched.append(html)
+        return finder(html)
+
+    monkeypatch.setattr(generator.clean, "main_content_lines", counted)
+    read = read_inbox_incrementally(inbox, tmp_path, {}, lambda key, content_hash: False)
+    assert sorted(read.found_lines) == ["inbox/a.html", "inbox/b.html"] and len(searched) == 2
+    # b.html changes between the reading and the cleaning: it is searched again, as it now is.
+    (inbox / "b.html").write_text(_page("Council delays the bridge repair", 5))
+    documents = {d.key: d for d in pending_documents(read.pending, UTC, [], read.found_lines)}
+    assert documents["inbox/a.html"].found_lines is not None
+    assert documents["inbox/b.html"].found_lines is None and documents["inbox/c.txt"].found_lines is None
+    assert not read.found_lines, "taken as they are used"
+    cleaned = {key: clean_document(document) for key, document in documents.items()}
+    assert len(searched) == 3 and "Council delays" in searched[-1]
+    assert cleaned["inbox/b.html"].title.startswith("Council delays the bridge repair")
+    # The lines found at the reading clean the page as finding them again does.
+    again = clean_document(replace(documents["inbox/a.html"], found_lines=None))
+    assert cleaned["inbox/a.html"] == again and len(again.paragraphs) == 6

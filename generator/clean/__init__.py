@@ -59,8 +59,11 @@ def source_key(document: RawDocument) -> str:
     return "unknown"
 
 
-def _document_lines(document: RawDocument) -> tuple[list[str], bool]:
+def document_lines(document: RawDocument) -> tuple[list[str], bool]:
     """The document as lines, and whether they still need the main text block found."""
+    if document.found_lines is not None:
+        lines, find_block = document.found_lines
+        return list(lines), find_block
     if document.kind == "html":
         extracted = main_content_lines(document.content)
         return (extracted, False) if extracted else (block_lines(document.content), True)
@@ -72,11 +75,12 @@ def _document_lines(document: RawDocument) -> tuple[list[str], bool]:
 Evidence = tuple[str, "array[int]"]
 
 
-def document_evidence(document: RawDocument) -> Evidence:
+def document_evidence(document: RawDocument, lines: Sequence[str] | None = None) -> Evidence:
     """What one document adds to the context: its source, and the keys of its distinct normalised
     lines, ascending, in an array of 64-bit numbers (8 bytes a line, where a set of int objects
-    takes about 50)."""
-    seen = {normalise_line(line) for line in _document_lines(document)[0] if line.strip()}
+    takes about 50). `lines` are its `document_lines`, where the caller has them."""
+    lines = document_lines(document)[0] if lines is None else lines
+    seen = {normalise_line(line) for line in lines if line.strip()}
     seen.discard("")
     return source_key(document), array("Q", sorted(map(line_key, seen)))
 
@@ -168,7 +172,7 @@ def clean_document(document: RawDocument, context: CleaningContext | None = None
     """Remove the boilerplate from one raw document and extract its metadata."""
     context = context or CleaningContext()
     key = source_key(document)
-    lines, find_block = _document_lines(document)
+    lines, find_block = document_lines(document)
     decisions = classify_lines(
         lines,
         lambda line: context.template_count(key, line),
@@ -204,6 +208,7 @@ __all__ = [
     "build_context",
     "clean_document",
     "document_evidence",
+    "document_lines",
     "line_key",
     "source_key",
 ]
