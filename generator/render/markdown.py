@@ -21,7 +21,11 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 # A backslash before ASCII punctuation is an escape: the character itself.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # Anything in the rest of the text that could be inline syntax, or changes how lines are read.
-_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<\t\r\0\x0b\x0c]|&[#A-Za-z0-9]+;")
+# An entity is what CommonMark reads as one: a name, or a decimal or hexadecimal number ("&#;" is
+# text, and so shown by the shortcut).
+_INLINE_SYNTAX = re.compile(
+    r"[\\`*_\[\]<\t\r\0\x0b\x0c]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
+)
 # Line starts that open a block (heading, quote, list, rule, setext underline, fence, table-like).
 _BLOCK_START = re.compile(r"[#>\-+*=_~|]|\d{1,9}[.)]")
 _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
