@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, tzinfo
 from functools import cached_property
 from pathlib import Path
@@ -453,8 +453,11 @@ class ArticleStore:
         self.by_source[doc.key] = relpath
         return "created", relpath
 
-    def set_event(self, relpath: str, event: str) -> bool:
-        """Record an event slug in an unedited article so that its grouping stays stable."""
+    def set_event(self, relpath: str, event: str, article: Article | None = None) -> bool:
+        """Record an event slug in an unedited article so that its grouping stays stable.
+
+        `article` is the caller's Article of the file with this event, if it has one: where it is
+        what reading the new file would give, the new file carries it (see `article_of`)."""
         file = self.files.get(relpath)
         if file is None or file.edited or file.metadata.get("event") == event:
             return False
@@ -465,7 +468,20 @@ class ArticleStore:
                 ordered["event"] = event
             ordered[key] = event if key == "event" else value
         ordered.setdefault("event", event)
-        self._write(made_article(ordered, file.body, relpath))
+        made = made_article(ordered, file.body, relpath)
+        known = file.__dict__.get("_article")
+        if known is not None:
+            # The new file differs from the old by its event alone, and so does its Article: not
+            # validated again when the build caches the directory (a millisecond an article).
+            zone_key, before = known
+            after: Article = replace(before, event=slugify(event))
+            if article is not None and article == after:
+                after = article
+            # Hashed as `article_of` hashes what it remembers, for the cache to keep.
+            article_digest(after)
+            article_text_digest(after)
+            made.__dict__["_article"] = (zone_key, after)
+        self._write(made)
         return True
 
     def _write(self, made: ArticleFile) -> None:

@@ -307,11 +307,13 @@ def group_events(
         release_free_memory()  # the grouping's pairs and vectors, before the event summaries
     pinned = []
     for article, slug in zip(articles, assignment, strict=True):
-        if store is not None and article.event != slug and article.file is not None:
-            store.set_event(article.file, slug)
         # An article already pinned stays the same object, with the digest it carries from the
         # parse cache (see `model.article_digest`).
-        pinned.append(article if article.event == slug else replace(article, event=slug))
+        now = article if article.event == slug else replace(article, event=slug)
+        if store is not None and article.event != slug and article.file is not None:
+            # The file's new Article is this one where they agree: hashed once, for the render.
+            store.set_event(article.file, slug, now)
+        pinned.append(now)
     return build_events(
         pinned,
         assignment,

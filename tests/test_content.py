@@ -342,3 +342,24 @@ def test_a_first_build_writes_each_article_once_and_with_its_event(
     for path in articles:
         file = parse_article_file(path.read_text(encoding="utf-8"), path.name)
         assert file.metadata.get("event") and not file.edited
+
+
+def test_the_articles_a_first_build_caches_are_what_their_files_read_as(project: Path) -> None:
+    from generator.caches import load_cache
+    from generator.config import load_config
+    from generator.content import article_from_file, parse_article_file
+    from generator.pipeline import ARTICLE_CACHE, build
+    from generator.report import STATE_DIR
+
+    config = load_config(project)
+    build(project, config)
+    cached = {k: v for k, v in load_cache(project / STATE_DIR / ARTICLE_CACHE).items() if v[2] is not None}
+    assert len(cached) == 5
+    for relpath, (_, _, file) in cached.items():
+        assert file is not None
+        # Each file was made with its event and never parsed: the Article it carries was made
+        # from the one before the event, and must be the one the file on disk gives.
+        zone_key, article = file.__dict__["_article"]
+        on_disk = parse_article_file((project / "content" / "articles" / relpath).read_text(), relpath)
+        assert zone_key == str(config.zone) and article.event
+        assert article == article_from_file(on_disk, config.zone)

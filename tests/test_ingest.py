@@ -254,6 +254,7 @@ def test_an_html_page_main_text_is_found_once_and_only_for_the_same_content(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import generator.clean
+    import generator.clean.html
     from generator.clean import clean_document
 
     inbox = tmp_path / "inbox"
@@ -262,7 +263,7 @@ def test_an_html_page_main_text_is_found_once_and_only_for_the_same_content(
     (inbox / "b.html").write_text(_page("Council votes to repair the bridge", 5))
     (inbox / "c.txt").write_text("Plain text.\n\nThe council met on Tuesday to discuss the bridge repairs.\n")
     searched: list[str] = []
-    finder = generator.clean.main_content_lines
+    finder = generator.clean.html.main_content_lines
 
     def counted(html: str) -> list[str]:
         searched.append(html)
