@@ -312,6 +312,7 @@ def article_of(file: ArticleFile, zone: tzinfo) -> Article:
 # (size, mtime in ns, the parsed file) by path; see `ArticleStore.scan`.
 KnownFile = tuple[int, int, "ArticleFile | None"]
 _FILLED_AT = "\0filled-at"
+_TEXT_DIGEST = "_file_text_digest"
 RACY_SECONDS = 2
 
 
@@ -372,17 +373,25 @@ class ArticleStore:
                 continue
             try:
                 cached = previous.get(relpath)
+                same_stamp = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else None
                 trusted = stat.st_mtime_ns < filled_ns - RACY_SECONDS * 1_000_000_000
-                if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) and trusted and cached[2]:
-                    file = cached[2]
+                if same_stamp is not None and trusted:
+                    file = same_stamp
                 else:
                     read += 1
                     text = (self.root / relpath).read_text(encoding="utf-8")
+                    digest = text_digest(text)
                     written = made.get(relpath) if made else None
-                    if written is not None and written[0] == text_digest(text):
+                    if same_stamp is not None and same_stamp.__dict__.get(_TEXT_DIGEST) == digest:
+                        # Racily clean (written just before the cache was filled) but the same
+                        # text: not parsed again. A build's own files are all racy in the next.
+                        file = same_stamp
+                    elif written is not None and written[0] == digest:
                         file = written[1]
                     else:
                         file = parse_article_file(text, relpath)
+                    # Kept with the file in the cache, for the racy case above.
+                    file.__dict__[_TEXT_DIGEST] = digest
                 if known is not None:
                     known[relpath] = (stat.st_size, stat.st_mtime_ns, file)
             except OSError as error:

@@ -14,7 +14,7 @@ import pytest
 
 from generator.caches import load_cache
 from generator.config import load_config
-from generator.content import ArticleStore, KnownFile
+from generator.content import ArticleFile, ArticleStore, KnownFile
 from generator.executor import fork_imap
 from generator.model import SiteContent, article_digest, article_text_digest
 from generator.pipeline import ARTICLE_CACHE, build
@@ -321,3 +321,38 @@ def test_forked_results_stream_back_complete_and_in_order() -> None:
     streamed = list(fork_imap(square, list(range(300)), workers=2))
     assert [value for value, _ in streamed] == [number * number for number in range(300)]
     assert {pid for _, pid in streamed} - {parent}, "the work ran on forked processes"
+
+
+def test_files_written_just_before_the_cache_are_read_again_but_not_parsed_unless_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.content
+
+    config = load_config(project)
+    build(project, config)
+    parsed: list[str] = []
+    parse = generator.content.parse_article_file
+
+    def counted(text: str, relpath: str) -> ArticleFile:
+        parsed.append(relpath)
+        return parse(text, relpath)
+
+    monkeypatch.setattr(generator.content, "parse_article_file", counted)
+    # The build wrote the files a moment before it cached them: all within the racy window, so
+    # each is read again, and taken from the cache as its text is the same.
+    known = load_cache(project / ".broadsheet" / ARTICLE_CACHE)
+    store = ArticleStore(project / config.paths.articles, config.zone)
+    assert store.scan(known=dict(known)) == 5 and parsed == [] and len(store.files) == 5
+    # An edit that keeps the size and modification time is still seen.
+    target = sorted((project / config.paths.articles).rglob("*.md"))[0]
+    stat = target.stat()
+    text = target.read_text(encoding="utf-8")
+    start = text.index("\ntitle: ") + len("\ntitle: ")
+    assert text[start] != "X"
+    target.write_text(text[:start] + "X" + text[start + 1 :], encoding="utf-8")
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert target.stat().st_size == stat.st_size
+    store = ArticleStore(project / config.paths.articles, config.zone)
+    store.scan(known=dict(known))
+    relpath = target.relative_to(project / config.paths.articles).as_posix()
+    assert parsed == [relpath] and store.files[relpath].metadata["title"].startswith("X")
