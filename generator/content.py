@@ -158,7 +158,12 @@ def made_article(metadata: Mapping[str, Any], body: str, relpath: str) -> Articl
     made without parsing: reading the YAML again cost a millisecond per article, twice per
     article in a first build. Safe-dumped plain values (text, numbers, lists and mappings of
     them) load back equal; a property test holds the two ways to agreement."""
-    return ArticleFile(relpath=relpath, metadata=_stamped(metadata, body), body=body.strip())
+    made = ArticleFile(relpath=relpath, metadata=_stamped(metadata, body), body=body.strip())
+    # Not edited, by construction: it carries the hash of these metadata and body. Known now, it
+    # goes into the parsed-file cache with the file; worked out by the next build instead, it
+    # was worked out by every build after, since the cache keeps only the shards that change.
+    made.__dict__["edited"] = False
+    return made
 
 
 def article_text(made: ArticleFile) -> str:
