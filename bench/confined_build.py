@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 V1 = Path("/sys/fs/cgroup/memory")
@@ -84,6 +85,46 @@ def stage_ends(output: str) -> list[tuple[str, float]]:
     return ends
 
 
+@dataclass
+class SampledBuild:
+    """One `broadsheet build -v` process: what it printed, how long it ran, how it ended, the
+    peak RSS of its largest process (KiB, from `wait4`), and the group's anonymous memory in
+    bytes every half second, with the seconds since the start."""
+
+    output: str
+    seconds: float
+    exit_code: int
+    max_rss_kib: int
+    samples: list[tuple[float, int]]
+
+
+def run_sampled(project: Path, group: Group | None, every: float = 0.5) -> SampledBuild:
+    """Run `broadsheet build -v` in `project`, inside `group` and sampling it when one is given."""
+    started = time.monotonic()
+    samples: list[tuple[float, int]] = []
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", "-v"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=group.join if group else None,
+        )
+        while True:
+            # wait4 rather than poll: the children's peak RSS comes with the exit status.
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if group:
+                samples.append((time.monotonic() - started, group.anonymous()))
+            time.sleep(every)
+        seconds = time.monotonic() - started
+        log.seek(0)
+        output = log.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return SampledBuild(output, seconds, process.returncode, usage.ru_maxrss, samples)
+
+
 def main() -> None:
     """Run the build confined, print the peak and whether it was killed."""
     parser = argparse.ArgumentParser(
@@ -94,25 +135,11 @@ def main() -> None:
     options = parser.parse_args()
     group = Group(options.limit_mib * 1024 * 1024)
     kills_before = group.oom_kills()
-    started = time.monotonic()
-    with tempfile.TemporaryFile("w+") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "build", "-v"],
-            cwd=options.project,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            preexec_fn=group.join,
-        )
-        samples: list[tuple[float, int]] = []
-        while process.poll() is None:
-            samples.append((time.monotonic() - started, group.anonymous()))
-            time.sleep(0.5)
-        seconds = time.monotonic() - started
-        output.seek(0)
-        text = output.read()
+    build = run_sampled(options.project, group)
+    text, samples = build.output, build.samples
     print(text, end="")
     peak_at, peak = max(samples, key=lambda sample: sample[1], default=(0.0, 0))
-    print(f"\nlimit {options.limit_mib:,} MiB; exit status {process.returncode}; {seconds:,.1f} s")
+    print(f"\nlimit {options.limit_mib:,} MiB; exit status {build.exit_code}; {build.seconds:,.1f} s")
     print(f"peak anonymous memory, all processes together: {peak / 2**20:,.0f} MiB at {peak_at:,.0f} s")
     print(f"OOM kills in the group: {group.oom_kills() - kills_before}")
     begin = 0.0

@@ -31,9 +31,7 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +42,7 @@ sys.path.insert(0, str(BENCH))
 
 import compare  # noqa: E402
 import corpus  # noqa: E402
-from confined_build import Group  # noqa: E402
+from confined_build import Group, run_sampled  # noqa: E402
 
 STAGE_LINE = re.compile(r"^\s*([a-z+: ]+?):\s+([0-9.]+) s$")
 MEMORY_LINE = re.compile(r"peak memory: this process (\d+) MiB, largest child process (\d+) MiB")
@@ -88,32 +86,12 @@ GROUP: list[Group] = []
 def run_build(project: Path) -> Run:
     """Run `broadsheet build -v` in `project`; wall time, peak RSS and the stage lines it printed."""
     settle(project)
-    command = [sys.executable, "-m", "generator", "build", "-v"]
     group = GROUP[0] if GROUP else None
     kills_before = group.oom_kills() if group else 0
-    group_peak = 0
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=project,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=group.join if group else None,
-        )
-        while True:
-            # wait4 rather than poll: the children's peak RSS comes with the exit status.
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if group:
-                group_peak = max(group_peak, group.anonymous())
-            time.sleep(0.5)
-        seconds = time.perf_counter() - started
-        log.seek(0)
-        output = log.read()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    build = run_sampled(project, group)
+    seconds, output = build.seconds, build.output
+    group_peak = max((value for _, value in build.samples), default=0)
+    if build.exit_code != 0:
         kills = f" ({group.oom_kills() - kills_before} OOM kills in its memory group)" if group else ""
         raise SystemExit(f"build failed in {project}{kills}:\n{output[-3000:]}")
     stages = {}
@@ -128,7 +106,7 @@ def run_build(project: Path) -> Run:
     rises = RISES_LINE.search(output)
     return Run(
         seconds,
-        usage.ru_maxrss / 1024,
+        build.max_rss_kib / 1024,
         stages,
         summary.strip(),
         own,
