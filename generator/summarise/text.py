@@ -39,13 +39,9 @@ def fold(token: str) -> str:
     return token.lower().replace("’", "'").removesuffix("'s")
 
 
-# Each distinct token is folded once per process.
-_FOLDED: BoundedMemo[str, str] = BoundedMemo(fold)
-
-
 def words(text: str) -> list[str]:
     """Lowercased words of a text, possessive 's removed."""
-    return list(map(_FOLDED.__getitem__, _WORD.findall(text)))
+    return [fold(token) for token in _WORD.findall(text)]
 
 
 def tokens(text: str) -> list[str]:
