@@ -26,7 +26,7 @@ import yaml
 from generator import versions
 from generator.errors import InputError
 from generator.executor import fork_imap
-from generator.fsutil import atomic_write_all, atomic_write_text, is_inside, visible_files
+from generator.fsutil import atomic_write_all, atomic_write_bytes, atomic_write_text, is_inside, visible_files
 from generator.ingest.frontmatter import split_front_matter
 from generator.ingest.hints import parse_date, publishers_from_value
 from generator.model import (
@@ -528,13 +528,9 @@ class ArticleStore:
         return len(pending)
 
     def _write_now(self, target: Path, made: ArticleFile) -> None:
-        atomic_write_text(target, self._recorded_text(made))
-
-    def _recorded_text(self, made: ArticleFile) -> str:
-        """A generated file's text, recorded in `written` as the text this store wrote."""
-        text = article_text(made)
-        self.written[made.relpath] = (text_digest(text), made)
-        return text
+        data, digest = _text_and_digest(made)
+        atomic_write_bytes(target, data)
+        self.written[made.relpath] = (digest, made)
 
     def _write_incoming(self, relpath: str, text: str) -> None:
         """The new version of an edited article, beside it for the user to merge: not an article."""
@@ -555,7 +551,7 @@ class ArticleStore:
 
 
 def _text_and_digest(made: ArticleFile) -> tuple[bytes, str]:
-    """A generated file's bytes and the `text_digest` of its text."""
+    """A generated file's bytes and the `text_digest` of its text, which `written` records."""
     text = article_text(made)
     return text.encode("utf-8"), text_digest(text)
 

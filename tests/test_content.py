@@ -318,7 +318,7 @@ def test_a_first_build_writes_each_article_once_and_with_its_event(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generator.config import load_config
-    from generator.fsutil import atomic_write_all, atomic_write_text
+    from generator.fsutil import atomic_write_all, atomic_write_bytes, atomic_write_text
     from generator.pipeline import build
 
     writes: list[Path] = []
@@ -326,6 +326,10 @@ def test_a_first_build_writes_each_article_once_and_with_its_event(
     def counting_write(path: Path, text: str) -> None:
         writes.append(path)
         atomic_write_text(path, text)
+
+    def counting_write_bytes(path: Path, data: bytes) -> None:
+        writes.append(path)
+        atomic_write_bytes(path, data)
 
     def counting_writes(files: Iterable[tuple[Path, bytes]]) -> None:
         def counted() -> Iterator[tuple[Path, bytes]]:
@@ -336,6 +340,7 @@ def test_a_first_build_writes_each_article_once_and_with_its_event(
         atomic_write_all(counted())
 
     monkeypatch.setattr("generator.content.atomic_write_text", counting_write)
+    monkeypatch.setattr("generator.content.atomic_write_bytes", counting_write_bytes)
     monkeypatch.setattr("generator.content.atomic_write_all", counting_writes)
     build(project, load_config(project))
     articles = sorted((project / "content" / "articles").rglob("*.md"))
