@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,8 @@ def cache_stamp() -> tuple[str, str, str]:
     return (__version__, versions.PIPELINE_VERSION, versions.CACHE_FORMAT)
 
 
-def load_cache(folder: Path, compact: Callable[[Any], Any] | None = None) -> CacheEntries:
-    """A cache written by `save_cache`; shards missing, unreadable or from another version are empty.
-
-    `compact` replaces each value as its shard is read (with an equal value sharing its parts
-    with others), so that only one shard's worth of fresh objects is alive at a time.
-    """
+def load_cache(folder: Path) -> CacheEntries:
+    """A cache written by `save_cache`; shards missing, unreadable or from another version are empty."""
     entries: dict[str, Any] = {}
     try:
         shard_files = sorted(folder.glob("*.pickle"))
@@ -66,10 +62,7 @@ def load_cache(folder: Path, compact: Callable[[Any], Any] | None = None) -> Cac
     # making two million small objects afterwards took 3.9 s instead of 0.7 s.
     with made_out_of_sight():
         for shard_file in shard_files:
-            shard = _read_shard(shard_file) or {}
-            if compact is not None:
-                shard = {key: compact(value) for key, value in shard.items()}
-            entries.update(shard)
+            entries.update(_read_shard(shard_file) or {})
         return CacheEntries(entries)
 
 

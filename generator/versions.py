@@ -12,6 +12,7 @@ PIPELINE_VERSION = "3"
 # Bump when what the build's caches (`generator.caches`) hold changes shape, so that they are
 # made again once. 2: articles carry their digests (`model.article_digest`, `article_text_digest`).
 # 3: the inbox cache holds each document's lines as keys (`clean.line_key`), not as text.
-CACHE_FORMAT = "3"
+# 4: the search-terms cache holds each text's weights packed (`render.search.TermWeights`).
+CACHE_FORMAT = "4"
 
 __all__ = ["CACHE_FORMAT", "PIPELINE_VERSION", "__version__"]

@@ -470,7 +470,7 @@ def test_the_search_weights_are_stored_and_let_go_before_the_pages_are_made(
 
     def watching(outputs: list[Output], *rest: Any) -> tuple[str, ...]:
         if outputs and outputs[0].kind == "page":
-            weights_when_pages_begin.append(len(cache.weights) + len(cache.pairs))
+            weights_when_pages_begin.append(len(cache.weights))
         return make_outputs(outputs, *rest)
 
     monkeypatch.setattr("generator.render.make_outputs", watching)

@@ -19,6 +19,7 @@ from generator.render import search, search_assembly
 from generator.render.search import (
     SearchDocument,
     SearchIndex,
+    TermWeights,
     assemble_index,
     document_ids,
     fnv1a,
@@ -95,7 +96,7 @@ def test_every_posting_is_in_the_shard_its_hash_names() -> None:
 def test_term_weights_are_computed_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
-    def counting(item: ArticleText) -> tuple[tuple[str, int], ...]:
+    def counting(item: ArticleText) -> TermWeights:
         calls.append(item.title)
         return term_weights(item)
 
@@ -141,7 +142,7 @@ def test_an_index_is_byte_identical_whatever_the_order_of_articles(tmp_path: Pat
 WORDS = [f"{a}{b}{c}" for a in "kmz" for b in "aio" for c in "rst"] + ["x", "yo"]
 document_weights = st.lists(
     st.tuples(st.sampled_from(WORDS), st.integers(1, 99)), min_size=1, max_size=12, unique_by=lambda t: t[0]
-).map(lambda pairs: tuple(sorted(pairs)))
+).map(lambda pairs: TermWeights.of(sorted(pairs)))
 
 
 def same_index(kept: SearchIndex, whole: SearchIndex) -> None:
@@ -162,8 +163,8 @@ def same_index(kept: SearchIndex, whole: SearchIndex) -> None:
     ),
 )
 def test_a_kept_index_brought_up_to_date_equals_one_assembled_whole(
-    first: dict[str, tuple[tuple[str, int], ...]],
-    changes: list[tuple[str, tuple[tuple[str, int], ...] | None]],
+    first: dict[str, TermWeights],
+    changes: list[tuple[str, TermWeights | None]],
 ) -> None:
     # Weights by key, as the term-weight cache holds them: a key per distinct text.
     weights = Weights({repr(w): w for w in first.values()})
@@ -190,21 +191,23 @@ def test_a_kept_index_brought_up_to_date_equals_one_assembled_whole(
 class Weights:
     """A `WeightSource` over a dict, recording what was asked for (None: every weight)."""
 
-    def __init__(self, stored: dict[str, tuple[tuple[str, int], ...]]) -> None:
+    def __init__(self, stored: dict[str, TermWeights]) -> None:
         self.stored = stored
         self.asked: list[Collection[str] | None] = []
 
-    def some(self, keys: Collection[str]) -> Mapping[str, tuple[tuple[str, int], ...]]:
+    def some(self, keys: Collection[str]) -> Mapping[str, TermWeights]:
         self.asked.append(keys)
         return self.stored
 
-    def every(self) -> Mapping[str, tuple[tuple[str, int], ...]]:
+    def every(self) -> Mapping[str, TermWeights]:
         self.asked.append(None)
         return self.stored
 
 
 def test_a_kept_index_that_cannot_be_trusted_is_assembled_afresh(tmp_path: Path) -> None:
-    weights_by_id = {f"d{n:02}": ((f"w{n % 7}", n + 1), (f"common{n % 3}", 5)) for n in range(40)}
+    weights_by_id = {
+        f"d{n:02}": TermWeights.of(sorted([(f"w{n % 7}", n + 1), (f"common{n % 3}", 5)])) for n in range(40)
+    }
     weights = Weights({repr(w): w for w in weights_by_id.values()})
     documents = {d: repr(w) for d, w in weights_by_id.items()}
     folder = tmp_path / "search-index"
@@ -212,7 +215,7 @@ def test_a_kept_index_that_cannot_be_trusted_is_assembled_afresh(tmp_path: Path)
     shard_files = sorted(folder.glob("t-*.pickle"))
     shard_files[0].write_bytes(b"not a pickle")
     shard_files[1].unlink()
-    changed = dict(weights_by_id) | {"d00": (("w0", 3), ("newword", 9))}
+    changed = dict(weights_by_id) | {"d00": TermWeights.of([("newword", 9), ("w0", 3)])}
     weights.stored |= {repr(w): w for w in changed.values()}
     documents = {d: repr(w) for d, w in changed.items()}
     # The damaged files are made again when read; the next build finds the whole index sound.
@@ -260,8 +263,8 @@ def test_adding_and_editing_articles_reads_and_stores_only_their_weights(
     assert load_cache(tmp_path / "terms") == {weights_key(a): term_weights(a) for a in later}
 
 
-def test_equal_term_weight_pairs_are_held_once_however_the_weights_arrived(tmp_path: Path) -> None:
-    # Enough articles for the weights to be computed on forked workers; each shares terms with many.
+def test_term_weights_are_held_packed_however_they_arrived(tmp_path: Path) -> None:
+    # Enough articles for the weights to be computed on forked workers.
     items = [
         article(
             f"2025/04/story-{n}.md", f"Story {n % 7}", f"Rain in town{n % 11} and flood{n % 13} warnings."
@@ -269,25 +272,38 @@ def test_equal_term_weight_pairs_are_held_once_however_the_weights_arrived(tmp_p
         for n in range(600)
     ]
 
-    def held_once(weights: Mapping[str, search.TermWeights]) -> None:
-        pairs = [pair for entry in weights.values() for pair in entry]
-        assert len({id(pair) for pair in pairs}) == len(set(pairs)) < len(pairs) / 10
+    def packed(weights: Mapping[str, TermWeights]) -> None:
+        # Two objects per article, however many terms: not a tuple per (term, weight) pair.
+        assert all(
+            type(entry) is TermWeights and type(entry.terms) is str and type(entry.weights) is bytes
+            for entry in weights.values()
+        )
 
     computed = SearchCache(terms=tmp_path / "terms", index=tmp_path / "index")
     search_outputs(items, describe_plainly, lambda a: a.path, computed, workers=2)
-    held_once(computed.weights)
+    packed(computed.weights)
     computed.save()
     expected = {weights_key(a): term_weights(a) for a in items}
     assert computed.weights == expected
 
     stored = SearchCache(terms=tmp_path / "terms")
     stored.read_whole()
-    held_once(stored.weights)
+    packed(stored.weights)
     assert stored.weights == expected
     some = SearchCache(terms=tmp_path / "terms")
     some.read(list(expected)[:300])
-    held_once(some.weights)
+    packed(some.weights)
     assert len(some.weights) == 300
+
+
+@given(document_weights)
+def test_packed_term_weights_give_back_their_pairs(weights: TermWeights) -> None:
+    pairs = list(weights)
+    assert pairs == sorted(pairs) and len(pairs) == len(weights)
+    assert TermWeights.of(pairs) == weights
+    assert list(TermWeights.of([])) == [] and len(TermWeights.of([])) == 0
+    # A text of stop words only has no terms.
+    assert list(term_weights(article("a.md", "It is", "It was a.", summary="It is."))) == []
 
 
 def describe_plainly(item: Article) -> SearchDocument:

@@ -53,8 +53,6 @@ class SearchCache:
     """Keys computed by this build, to store."""
     forgotten: set[str] = field(default_factory=set)
     """Keys no current article has, to remove from the store."""
-    pairs: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict, repr=False)
-    """One of each (term, weight) pair held (see `shared`)."""
     let_go: bool = False
     """Saved and emptied by `save_and_let_go`."""
 
@@ -62,27 +60,16 @@ class SearchCache:
         if self.terms is None:
             self.whole = True
 
-    def shared(self, weights: TermWeights) -> TermWeights:
-        """`weights` made of the pairs already held where they are equal: every article's weights
-        go through here on their way into the cache.
-
-        Articles share most of their terms, and the common terms their usual weights: 10,000
-        generated articles hold 3.2 million pairs, of which 190,000 are distinct. Unpickled from
-        a worker or a cache file, each pair and each term would be an object of its own: at
-        100,000 articles, gigabytes.
-        """
-        return tuple(map(self.pairs.setdefault, weights, weights))
-
     def read(self, keys: Iterable[str]) -> None:
         """Read the stored weights of `keys` not in memory yet."""
         if self.terms is not None and not self.whole:
             stored = read_entries(self.terms, [k for k in keys if k not in self.weights])
-            self.weights.update((key, self.shared(weights)) for key, weights in stored.items())
+            self.weights.update(stored)
 
     def read_whole(self) -> None:
         """Read every stored weight (those already in memory win)."""
         if self.terms is not None and not self.whole:
-            stored = load_cache(self.terms, compact=self.shared)
+            stored = load_cache(self.terms)
             stored.update(self.weights)
             self.weights = stored
         self.whole = True
@@ -112,7 +99,6 @@ class SearchCache:
         self.save()
         self.let_go = True
         self.weights.clear()
-        self.pairs.clear()
 
 
 class _CurrentWeights:
@@ -137,12 +123,12 @@ class _CurrentWeights:
     def _compute(self, keys: list[str]) -> None:
         missing = [key for key in keys if key not in self.cache.weights]
         texts = [ArticleText.of(self.articles[key]) for key in missing]
-        # Taken as they come, so that only one slice of fresh pairs is alive at a time.
+        # Taken as they come, so that only one slice of results is alive at a time.
         computed = sent_imap(
             term_weights, texts, self.workers, min_items=500, task="search index: term weights"
         )
         for key, weights in zip(missing, computed, strict=True):
-            self.cache.weights[key] = self.cache.shared(weights)
+            self.cache.weights[key] = weights
             self.cache.made.add(key)
 
 
