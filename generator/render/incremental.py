@@ -113,7 +113,7 @@ class Fingerprints:
         if (
             kind in _SCALARS
             or kind in self._plain
-            or (kind is tuple and all(type(item) in _SCALARS for item in value))  # type: ignore[attr-defined]
+            or (kind is tuple and all(map(_SCALARS.__contains__, map(type, value))))  # type: ignore[call-overload]
         ):
             digest.update(repr(value).encode("utf-8", "surrogatepass") + b"\0")
         elif kind is Article or kind is Event:
@@ -135,7 +135,11 @@ class Fingerprints:
             digest.update(b"]")
         elif isinstance(value, dict):
             digest.update(b"{%d" % len(value))
-            for key in sorted(value, key=str):
+            try:
+                keys = sorted(value)  # a page's values: names, sorted as they are
+            except TypeError:
+                keys = sorted(value, key=str)
+            for key in keys:
                 digest.update(str(key).encode() + b":")
                 item = value[key]
                 if type(item) is str:

@@ -17,11 +17,15 @@ from generator.slugs import is_safe_slug, slugify
 
 def article_path(article: Article) -> str:
     """`articles/YYYY/MM/<slug>/`, from the article's canonical path."""
+    return "articles/" + (_SAFE_SEGMENTS[article.path] or slugify(article.slug or article.title)) + "/"
+
+
+def _safe_segments(path: str) -> str:
+    """The segments of an article's path, each a safe slug, joined; "" when it has none."""
     # The content stage already makes safe paths; re-slugging any odd segment keeps a hand-made
     # Article (with `..` or spaces in its path) from writing outside the site folder.
-    segments = article.path.removesuffix(".md").split("/")
-    safe = [part if is_safe_slug(part) or part.isdigit() else slugify(part) for part in segments if part]
-    return "articles/" + "/".join(safe or [slugify(article.slug or article.title)]) + "/"
+    segments = [part for part in path.removesuffix(".md").split("/") if part]
+    return "/".join(part if is_safe_slug(part) or part.isdigit() else slugify(part) for part in segments)
 
 
 def event_path(slug: str) -> str:
@@ -44,8 +48,9 @@ def person_path(name: str) -> str:
     return _PERSON_PATHS[name]
 
 
-# Indexes and pages ask for the path of every name of every article, several times a build:
-# a slug is made once per name.
+# Indexes and pages ask for the path of every article and of every name of every article,
+# several times a build: each is made once.
+_SAFE_SEGMENTS: BoundedMemo[str, str] = BoundedMemo(_safe_segments)
 _SOURCE_PATHS: BoundedMemo[str, str] = BoundedMemo(
     lambda name: f"sources/{slugify(name, fallback_prefix='source')}/"
 )
