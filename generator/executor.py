@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
 import pickle
 import signal
 import traceback
@@ -20,7 +21,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from generator.collector import unfrozen_after
 from generator.errors import BuildError, WorkerLostError
@@ -44,6 +45,9 @@ SENT_SLICE_ITEMS = 256
 # Imported once by the fork server, before it forks a worker, so that each worker starts with
 # the code the sent work runs (the grouping's terms and passages, the search weights) in place.
 SENT_WORKER_MODULES = ["generator.events", "generator.render.search_files"]
+
+# The process that started the fork server `sent_imap` uses.
+_SERVER_OWNER: list[int] = []
 
 
 class SerialExecutor(Executor):
@@ -110,8 +114,13 @@ class WorkerTracebackError(Exception):
 
 def _run_fork_slice(bounds: tuple[int, int], sender: Connection) -> None:
     function, items = _FORK_JOB[0]
+    _send_outcome(lambda: [function(item) for item in items[bounds[0] : bounds[1]]], sender)
+
+
+def _send_outcome(work: Callable[[], Any], sender: Connection) -> None:
+    """Run `work` in a forked worker and send back what it returned, or what it raised."""
     try:
-        outcome: tuple[bool, Any, str] = (True, [function(item) for item in items[bounds[0] : bounds[1]]], "")
+        outcome: tuple[bool, Any, str] = (True, work(), "")
     except BaseException as error:  # handed back and raised in the build process, as pools do
         outcome = (False, _sendable(error), traceback.format_exc())
     try:
@@ -151,8 +160,8 @@ def worker_lost(task: str, exit_code: int | None = None) -> WorkerLostError:
     )
 
 
-def _receive(process: BaseProcess, receiver: Connection, task: str) -> list[Any]:
-    """The result of a finished slice's worker, or its exception raised here."""
+def _receive(process: BaseProcess, receiver: Connection, task: str) -> Any:
+    """The result of a finished worker, or its exception raised here."""
     try:
         ok, value, trace = receiver.recv()
     except EOFError:
@@ -164,8 +173,50 @@ def _receive(process: BaseProcess, receiver: Connection, task: str) -> list[Any]
     process.join()
     if not ok:
         raise value from WorkerTracebackError(trace)
-    results: list[Any] = value
-    return results
+    return value
+
+
+class ForkedCall(Generic[R]):
+    """`work()` running in a forked process while this one goes on; `result()` waits for it.
+
+    For a part of the build that writes its own files and gives back little: the search index
+    is made alongside the pages this way. The worker sees this process as it was when forked,
+    and nothing it changes in memory comes back but its result. A worker that dies raises
+    `WorkerLostError` naming `task`; one still running when this process gives up is killed
+    (`cancel`).
+    """
+
+    def __init__(self, work: Callable[[], R], task: str) -> None:
+        context = multiprocessing.get_context("fork")
+        self.task = task
+        self._receiver, sender = context.Pipe(duplex=False)
+        # Frozen in the worker for good: a collection there would copy every page it visits.
+        with shared_with_forks():
+            # Not a daemon: the work may fork workers of its own (`fork_map`), which a daemon cannot.
+            self._process = context.Process(target=_send_outcome, args=(work, sender))
+            self._process.start()
+        # Only the worker holds the sending end now, so its death reads as the end of the pipe.
+        sender.close()
+        self._done = False
+
+    def result(self) -> R:
+        """What `work()` returned (its exception raised here); waits for it."""
+        self._done = True
+        found: R = _receive(self._process, self._receiver, self.task)
+        return found
+
+    def cancel(self) -> None:
+        """Stop the worker if it is still running."""
+        if not self._done:
+            self._done = True
+            self._process.kill()
+            self._process.join()
+            self._receiver.close()
+
+
+def can_fork() -> bool:
+    """Whether this platform can start processes by forking (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _forked_slices(slices: Sequence[tuple[int, int]], workers: int, task: str) -> Iterator[list[Any]]:
@@ -307,6 +358,12 @@ def sent_imap(
     if workers <= 1 or len(items) < min_items or "forkserver" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
+    if _SERVER_OWNER and _SERVER_OWNER[0] != os.getpid():
+        # Forked from the process that started the server (see `ForkedCall`): the handle it
+        # inherited is not its own to use, and a server of its own would take half a second.
+        yield from fork_imap(function, items, workers, min_items, SENT_SLICE_ITEMS, task)
+        return
+    _SERVER_OWNER[:] = [os.getpid()]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(SENT_WORKER_MODULES)
     step = min(chunk_size(len(items), workers), SENT_SLICE_ITEMS)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from generator.errors import BuildError, InputError, WorkerLostError
-from generator.executor import WorkerTracebackError, fork_imap, sent_imap, slice_bounds
+from generator.executor import ForkedCall, WorkerTracebackError, fork_imap, sent_imap, slice_bounds
 from generator.model import ArticleText
 
 # What a worker sees of this module: set again by a test in the build's process only.
@@ -188,3 +188,46 @@ def test_an_error_from_a_forked_worker_comes_back_whole_or_as_its_text() -> None
     assert (raised.value.path, raised.value.reason) == ("inbox/150.txt", "binary data, not text")
     with pytest.raises(BuildError, match=r"^NeedsTwoArgumentsError: this and that$"):
         list(fork_imap(raises_unpicklable_at_150, list(range(300)), workers=2, most_per_slice=10))
+
+
+def squares_on_sent_workers() -> list[tuple[int, int, str]]:
+    """Sent work, from inside a forked call."""
+    return list(sent_imap(square_where_run, list(range(300)), workers=2))
+
+
+def test_a_forked_call_runs_apart_while_this_process_goes_on_and_hands_back_its_result() -> None:
+    ready = multiprocessing.get_context("fork").Event()
+
+    def work() -> tuple[int, bool]:
+        # Waits for this process to go on first: the call does not block it.
+        return os.getpid(), ready.wait(30)
+
+    with fails_rather_than_hangs(60):
+        call = ForkedCall(work, "search index")
+        ready.set()
+        pid, waited = call.result()
+    assert waited and pid != os.getpid()
+    assert not multiprocessing.active_children()
+
+
+def test_a_forked_call_raises_here_what_it_raised_and_a_killed_one_names_its_task() -> None:
+    with fails_rather_than_hangs(60):
+        with pytest.raises(ValueError, match="cannot take 150") as raised:
+            ForkedCall(lambda: refuses_150(150), "search index").result()
+        assert isinstance(raised.value.__cause__, WorkerTracebackError)
+        with pytest.raises(WorkerLostError, match=r"^search index: a worker process was killed by SIGKILL"):
+            ForkedCall(lambda: killed_at_150(150), "search index").result()
+        # A call given up is stopped.
+        call = ForkedCall(lambda: signal.pause(), "search index")
+        call.cancel()
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server")
+def test_sent_work_from_inside_a_forked_call_comes_back_whole() -> None:
+    # The fork server this process started is not the forked call's to use.
+    assert [value for value, _, _ in squares_on_sent_workers()] == [n * n for n in range(300)]
+    with fails_rather_than_hangs(60):
+        streamed = ForkedCall(squares_on_sent_workers, "search index").result()
+    assert [value for value, _, _ in streamed] == [n * n for n in range(300)]
+    assert os.getpid() not in {pid for _, pid, _ in streamed}

@@ -6,6 +6,7 @@ import dataclasses
 import html
 import importlib
 import json
+import multiprocessing
 import os
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ import feedparser
 import pytest
 from jinja2 import FileSystemLoader
 
+from generator import render
 from generator.caches import load_cache
 from generator.config import SiteConfig
 from generator.model import Article, Event, Quote, SiteContent
@@ -525,3 +527,48 @@ def test_only_the_outputs_to_make_prepare_and_they_do_so_before_the_workers_fork
     previous["page-7.html"] = "an older print"
     make_outputs(outputs, tmp_path, previous, workers=2)
     assert prepared == [("page-7.html", build_process)]
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_with_workers_the_search_index_is_made_alongside_the_pages_into_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    makers = tmp_path / "made-by"
+    original = render.make_search_files
+
+    def recording(*args: Any) -> render.SearchFiles:
+        with makers.open("a") as record:  # a forked process's memory does not come back
+            record.write(f"{os.getpid()}\n")
+        return original(*args)
+
+    monkeypatch.setattr(render, "make_search_files", recording)
+    content, config = make_content(), make_config()
+    alone = render_site(content, config, [THEME], tmp_path / "one", workers=1)
+    alongside = render_site(content, config, [THEME], tmp_path / "two", workers=2)
+    first, second = makers.read_text().split()
+    assert first == str(os.getpid()) and second != first
+    assert alongside.fingerprints == alone.fingerprints
+    assert sorted(alongside.written) == sorted(alone.written)
+    assert any(path.startswith("search/data/t/") for path in alongside.written)
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "one")
+    again = render_site(
+        content, config, [THEME], tmp_path / "two", previous=alongside.fingerprints, workers=2
+    )
+    assert again.written == () and again.fingerprints == alone.fingerprints
+
+
+def test_a_search_index_that_fails_alongside_the_pages_fails_the_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*_: object) -> list[Output]:
+        raise RuntimeError("the index could not be planned")
+
+    monkeypatch.setattr(render, "search_index_outputs", failing)
+    with pytest.raises(RuntimeError, match="could not be planned"):
+        render_site(make_content(), make_config(), [THEME], tmp_path / "site", workers=2)
+    assert not multiprocessing.active_children()

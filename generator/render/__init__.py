@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from generator.collector import made_out_of_sight, unfrozen_after
 from generator.config import SiteConfig
+from generator.executor import ForkedCall, can_fork
 from generator.memory import release_free_memory
 from generator.model import Article, SiteContent
 from generator.render import digest, urls
@@ -30,6 +31,7 @@ from generator.render.incremental import (
 )
 from generator.render.pages import (
     PeriodLink,
+    SiteIndex,
     build_index,
     compile_templates,
     format_date,
@@ -89,25 +91,40 @@ def with_aware_dates(content: SiteContent, zone: ZoneInfo) -> SiteContent:
     return SiteContent(articles=tuple(fix(a) for a in content.articles), events=events)
 
 
+@dataclass(frozen=True)
+class PlanBasis:
+    """What the plan of every output starts from: the site's indexes, the hash of the theme and
+    settings, and the fingerprints made from them."""
+
+    index: SiteIndex
+    theme_key: str
+    prints: Fingerprints
+
+
+def plan_basis(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path]) -> PlanBasis:
+    """Index the content and hash the theme and settings, once for all outputs."""
+    # How many processes render does not change what they write.
+    theme_key = theme_fingerprint(theme_dirs, repr(replace(config, workers=0)))
+    prints = Fingerprints(theme_key, plain=(digest.Report, digest.Story, digest.PeriodDigest, PeriodLink))
+    return PlanBasis(build_index(content, config), theme_key, prints)
+
+
 def site_outputs(
     content: SiteContent,
     config: SiteConfig,
     theme_dirs: Sequence[Path],
     search_cache: SearchCache | None = None,
     workers: int = 1,
-    timings: dict[str, float] | None = None,
+    basis: PlanBasis | None = None,
 ) -> tuple[list[Output], int]:
     """Every file of the site, with fingerprints; and the page count.
 
     The search index is left out when `search_cache` is None; otherwise what it keeps is used
-    and refreshed (see `search_files.SearchCache`); the seconds that takes are put in `timings`
-    under "search index: plan".
+    and refreshed (see `search_files.SearchCache`).
     """
+    basis = basis or plan_basis(content, config, theme_dirs)
+    index, theme_key, prints = basis.index, basis.theme_key, basis.prints
     env = make_environment(theme_dirs, config)
-    index = build_index(content, config)
-    # How many processes render does not change what they write.
-    theme_key = theme_fingerprint(theme_dirs, repr(replace(config, workers=0)))
-    prints = Fingerprints(theme_key, plain=(digest.Report, digest.Story, digest.PeriodDigest, PeriodLink))
     outputs = static_outputs(theme_dirs, theme_key)
     pages = site_pages(content, index, config)
     compile_templates(env)
@@ -210,34 +227,74 @@ def site_outputs(
     outputs.append(Output("robots.txt", theme_key, partial(robots, config), "sitemap"))
     outputs.append(Output(".nojekyll", "", lambda: "", "static"))
     if search_cache is not None:
-        started = time.perf_counter()
-
-        def describe(article: Article) -> SearchDocument:
-            event = index.event_of.get(article.path)
-            return SearchDocument(
-                url=urls.link(config, urls.article_path(article)),
-                title=article.title,
-                event=event.title if event else None,
-                source=article.source,
-                date=format_date(article.date, config),
-                month=article.date.astimezone(config.zone).strftime("%Y-%m"),
-                text=plain_text(article),
-            )
-
-        def fingerprint_document(article: Article) -> str:
-            event = index.event_of.get(article.path)
-            return prints.of("search-document", article, event.title if event else None)
-
-        outputs.extend(
-            search_outputs(content.articles, describe, fingerprint_document, search_cache, workers)
-        )
-        if timings is not None:
-            timings["search index: plan"] = time.perf_counter() - started
+        outputs.extend(search_index_outputs(content, config, basis, search_cache, workers))
     return outputs, len(pages)
 
 
+def search_index_outputs(
+    content: SiteContent, config: SiteConfig, basis: PlanBasis, search_cache: SearchCache, workers: int = 1
+) -> list[Output]:
+    """The files of the search index (see `search_files.search_outputs`)."""
+    index, prints = basis.index, basis.prints
+
+    def describe(article: Article) -> SearchDocument:
+        event = index.event_of.get(article.path)
+        return SearchDocument(
+            url=urls.link(config, urls.article_path(article)),
+            title=article.title,
+            event=event.title if event else None,
+            source=article.source,
+            date=format_date(article.date, config),
+            month=article.date.astimezone(config.zone).strftime("%Y-%m"),
+            text=plain_text(article),
+        )
+
+    def fingerprint_document(article: Article) -> str:
+        event = index.event_of.get(article.path)
+        return prints.of("search-document", article, event.title if event else None)
+
+    return search_outputs(content.articles, describe, fingerprint_document, search_cache, workers)
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    """What making the search index's files did: every file's fingerprint, the files whose bytes
+    changed, and the seconds its plan and its files took."""
+
+    fingerprints: dict[str, str]
+    written: tuple[str, ...]
+    plan_seconds: float
+    make_seconds: float
+
+
+def make_search_files(
+    content: SiteContent,
+    config: SiteConfig,
+    basis: PlanBasis,
+    search_cache: SearchCache,
+    out_dir: Path,
+    previous: dict[str, str],
+    workers: int,
+) -> SearchFiles:
+    """Plan the search index, save what it keeps between builds, and make its files in `out_dir`."""
+    started = time.perf_counter()
+    with made_out_of_sight():
+        outputs = search_index_outputs(content, config, basis, search_cache, workers)
+    planned = time.perf_counter()
+    # The index files need the assembled index, not the term weights it was made of: stored
+    # and let go first. A render-only build of 100,000 articles peaked at 3,832-3,857 MiB, all
+    # its processes together, while the files were made with the weights still held; 3,718 MiB
+    # with them let go first.
+    search_cache.save_and_let_go()
+    release_free_memory()
+    written = make_outputs(outputs, out_dir, previous, workers, PARTS["search"])
+    return SearchFiles(
+        {o.path: o.fingerprint for o in outputs}, written, planned - started, time.perf_counter() - planned
+    )
+
+
 # The kinds of output, in the order they are made, and the timing each is reported under. The
-# search index comes first: what it holds is let go before the pages are made (see render_site).
+# search index's files are made apart (`make_search_files`): before the others, or alongside them.
 PARTS = {
     "static": "render: statics",
     "search": "search index",
@@ -245,6 +302,12 @@ PARTS = {
     "feeds": "render: feeds",
     "sitemap": "render: sitemaps",
 }
+
+# Up to this many articles the search index is made in a forked process while this one makes
+# the pages (see `render_site`). Past it, one after the other, so that the index's memory is let
+# go before the pages' workers fork: at 100,000 articles the index and the term weights it is
+# made of took the build from 2.7 to 3.5 GiB.
+SEARCH_ALONGSIDE_MOST = 20_000
 
 
 def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[Path], out_dir: Path,
@@ -258,47 +321,62 @@ def render_site(content: SiteContent, config: SiteConfig, theme_dirs: Sequence[P
     leaves out the search index; `search_cache` is what the index keeps between builds, read,
     refreshed and saved here once the index is assembled, before its files are made (by default
     nothing is kept: made afresh in memory).
+    With several `workers`, the search index is made by a forked process while this one plans
+    and makes the pages: neither needs the other, and this process alone would leave the second
+    core idle through the plan of every page.
     Seconds per part (plan, pages, feeds, sitemap, search index) are added to `timings` when given.
     """
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     content = with_aware_dates(content, config.zone)
+    previous = previous or {}
     if search and search_cache is None:
         search_cache = SearchCache()
+    alongside: ForkedCall[SearchFiles] | None = None
+    searched: SearchFiles | None = None
     # The plan's millions of objects live until the pages are written (see `generator.collector`):
     # collecting while they were made took the plan of a 100,000-article site from 31 s to 42 s.
     with unfrozen_after():
         with made_out_of_sight():
-            outputs, page_count = site_outputs(
-                content, config, theme_dirs, search_cache if search else None, workers, timings
-            )
-        # The search index is timed apart: the render stage proper is pages, feeds and sitemap.
-        search_plan = timings.pop("search index: plan", 0.0)
-        timings["render: plan"] = time.perf_counter() - started - search_plan
-        if search:
-            timings["search index: plan"] = search_plan
-        previous = previous or {}
-        fingerprints = {o.path: o.fingerprint for o in outputs}
-        written: list[str] = []
-        for kind, label in PARTS.items():
-            started = time.perf_counter()
-            if kind == "search" and search_cache is not None:
-                # The index files need the assembled index, not the term weights it was made of:
-                # stored and let go first. A render-only build of 100,000 articles peaked at
-                # 3,832-3,857 MiB, all its processes together, while the files were made with the
-                # weights still held; 3,718 MiB with them let go first.
-                search_cache.save_and_let_go()
-                release_free_memory()
-            written.extend(
-                make_outputs([o for o in outputs if o.kind == kind], out_dir, previous, workers, label)
-            )
-            timings[label] = time.perf_counter() - started
-            if kind == "search":
-                # The assembled index (held by its outputs) and every article's term weights took
-                # a 100,000-article build from 2.7 to 3.5 GiB: the index, held by the search
-                # outputs, is let go too before the pages' workers fork.
-                outputs = [o for o in outputs if o.kind != "search"]
-                release_free_memory()
+            basis = plan_basis(content, config, theme_dirs)
+        make_search = (
+            partial(make_search_files, content, config, basis, search_cache, out_dir, previous, workers)
+            if search_cache is not None
+            else None
+        )
+        try:
+            if (
+                make_search is not None
+                and workers > 1
+                and can_fork()
+                and len(content.articles) <= SEARCH_ALONGSIDE_MOST
+            ):
+                alongside = ForkedCall(make_search, "search index")
+            with made_out_of_sight():
+                outputs, page_count = site_outputs(content, config, theme_dirs, None, workers, basis)
+            timings["render: plan"] = time.perf_counter() - started
+            if make_search is not None and alongside is None:
+                searched = make_search()
+                release_free_memory()  # what the index held, before the pages' workers fork
+            fingerprints = {o.path: o.fingerprint for o in outputs}
+            written: list[str] = []
+            for kind, label in PARTS.items():
+                if kind != "search":
+                    started = time.perf_counter()
+                    chosen = [o for o in outputs if o.kind == kind]
+                    written.extend(make_outputs(chosen, out_dir, previous, workers, label))
+                    timings[label] = time.perf_counter() - started
+            if alongside is not None:
+                searched = alongside.result()
+        finally:
+            if alongside is not None:
+                alongside.cancel()
+        if searched is not None:
+            # Timed apart: the render stage proper is the plan, pages, feeds and sitemap.
+            timings["search index: plan"] = searched.plan_seconds
+            timings[PARTS["search"]] = searched.make_seconds
+            fingerprints.update(searched.fingerprints)
+            written.extend(searched.written)
         removed = remove_stale(out_dir, set(fingerprints), previous)
         return RenderReport(pages=page_count, files=tuple(sorted(fingerprints)), fingerprints=fingerprints,
                             written=tuple(written), removed=tuple(removed))  # fmt: skip
