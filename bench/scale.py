@@ -42,7 +42,7 @@ sys.path.insert(0, str(BENCH))
 
 import compare  # noqa: E402
 import corpus  # noqa: E402
-from confined_build import Group, run_sampled  # noqa: E402
+from confined_build import run_sampled  # noqa: E402
 
 STAGE_LINE = re.compile(r"^\s*([a-z+: ]+?):\s+([0-9.]+) s$")
 MEMORY_LINE = re.compile(r"peak memory: this process (\d+) MiB, largest child process (\d+) MiB")
@@ -79,20 +79,18 @@ def settle(project: Path, limit: float = 600.0) -> None:
     time.sleep(2.0)
 
 
-# Set by --limit-mib: the memory cgroup every build runs in.
-GROUP: list[Group] = []
+# Set by --limit-mib: the hard limit, in bytes, of the memory group each build runs in.
+LIMIT: list[int] = []
 
 
 def run_build(project: Path) -> Run:
     """Run `broadsheet build -v` in `project`; wall time, peak RSS and the stage lines it printed."""
     settle(project)
-    group = GROUP[0] if GROUP else None
-    kills_before = group.oom_kills() if group else 0
-    build = run_sampled(project, group)
+    build = run_sampled(project, LIMIT[0] if LIMIT else None)
     seconds, output = build.seconds, build.output
     group_peak = max((value for _, value in build.samples), default=0)
     if build.exit_code != 0:
-        kills = f" ({group.oom_kills() - kills_before} OOM kills in its memory group)" if group else ""
+        kills = f" ({build.oom_kills} OOM kills in its memory group)" if LIMIT else ""
         raise SystemExit(f"build failed in {project}{kills}:\n{output[-3000:]}")
     stages = {}
     for line in output.splitlines():
@@ -112,7 +110,7 @@ def run_build(project: Path) -> Run:
         own,
         child,
         rises.group(1) if rises else "",
-        group_peak / 2**20 if group else None,
+        group_peak / 2**20 if LIMIT else None,
     )
 
 
@@ -246,7 +244,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.limit_mib:
-        GROUP.append(Group(args.limit_mib * 2**20))
+        LIMIT.append(args.limit_mib * 2**20)
     tools = [t for t in args.tools.split(",") if t]
     all_results = []
     for size in (int(s) for s in args.sizes.split(",")):
