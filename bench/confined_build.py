@@ -16,8 +16,8 @@ anything in the group. Page cache is charged to the group too, but reclaimed bef
 killed, so the limit is on what cannot be freed; the kernel's own memory for the files the build
 creates (inodes, directory entries) is charged as well. What a group was charged stays charged
 after its processes end, so every build gets a new group, removed after it: a group kept from
-build to build held 475 MiB of kernel memory before a 100,000-article build began, which was
-then killed with 3,598 MiB of anonymous memory.
+build to build held 475 MiB of kernel memory with no process left in it, and a 100,000-article
+build in it had been killed at its 4 GiB limit with 3,614 MiB of its own and no page cache.
 """
 
 from __future__ import annotations
