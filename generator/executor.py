@@ -74,7 +74,7 @@ def local_executor(workers: int, items: int) -> Executor:
     if workers <= 1 or items < MIN_PARALLEL_ITEMS:
         return SerialExecutor()
     # fork shares the already-imported modules, which start-up would otherwise import again.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    method = "fork" if can_fork() else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
 
 
@@ -312,7 +312,7 @@ def fork_imap(
 ) -> Iterator[R]:
     """`fork_map`, yielding the results in order as the slices finish, for a caller that keeps
     less than each whole result: the results of all the items are never held at once."""
-    if workers <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(items) < min_items or not can_fork():
         yield from map(function, items)
         return
     step = chunk_size(len(items), workers)
