@@ -20,38 +20,42 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 
 # A backslash before ASCII punctuation is an escape: the character itself.
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-# Anything in the rest of the text that could be inline syntax, or changes how lines are read.
-# An entity is what CommonMark reads as one: a name, or a decimal or hexadecimal number ("&#;" is
-# text, and so shown by the shortcut).
-_INLINE_SYNTAX = re.compile(
-    r"[\\`*_\[\]<\t\r\0\x0b\x0c]|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
-)
-# Line starts that open a block (heading, quote, list, rule, setext underline, fence, table-like).
-_BLOCK_START = re.compile(r"[#>\-+*=_~|]|\d{1,9}[.)]")
-_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+# Anything in the rest of the text that could be inline syntax, or changes how lines are read:
+# these characters, or an entity, which is what CommonMark reads as one: a name, or a decimal or
+# hexadecimal number ("&#;" is text, and so shown by the shortcut).
+_SYNTAX_CHARACTERS = "\\`*_[]<\t\r\0\x0b\x0c"
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+# A line that opens a block (heading, quote, list, rule, setext underline, fence, table-like),
+# found after a line break: the text is searched with one put before it.
+_BLOCK_START = re.compile(r"\n(?:[#>\-+*=_~|]|\d{1,9}[.)])")
+_PARAGRAPH_BREAK = re.compile(r"\n\n+")
 
 
 def plain_paragraphs_html(text: str) -> str | None:
     """The HTML of text made only of plain paragraphs, or None when it needs a Markdown parser."""
-    paragraphs: list[str] = []
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if not line:
-            if lines:
-                paragraphs.append("<p>" + "\n".join(lines) + "</p>\n")
-                lines = []
-            continue
-        # Leading or trailing whitespace can mean code, a hard break or a blank line.
-        if line != line.strip() or _BLOCK_START.match(line):
-            return None
-        pieces = _ESCAPE.split(line)
-        # pieces alternate: text, escaped character, text, ...
-        if any(_INLINE_SYNTAX.search(piece) for piece in pieces[::2]):
-            return None
-        lines.append("".join(piece.translate(_HTML_ESCAPES) for piece in pieces))
-    if lines:
-        paragraphs.append("<p>" + "\n".join(lines) + "</p>\n")
-    return "".join(paragraphs)
+    # Leading or trailing whitespace can mean code, a hard break or a blank line.
+    if any(line != line.strip() for line in text.split("\n")) or _BLOCK_START.search("\n" + text):
+        return None
+    # What an escape escapes is text: the escapes are taken out before looking for syntax, each
+    # leaving a character that no syntax uses, so that the text on either side of one does not
+    # join up ("&amp\\;" is no entity).
+    unescaped = _ESCAPE.sub("\x01", text)
+    if any(character in unescaped for character in _SYNTAX_CHARACTERS) or _ENTITY.search(unescaped):
+        return None
+    # Whole-text passes in C: `str.translate` with a table, a lookup per character in Python's
+    # dictionary, took 0.66 ms of the 0.74 ms that an article body took at 10,000 articles (the
+    # whole shortcut takes 0.1 ms now).
+    shown = (
+        _ESCAPE.sub(r"\1", text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .strip("\n")
+    )
+    if not shown:
+        return ""
+    return "".join(f"<p>{paragraph}</p>\n" for paragraph in _PARAGRAPH_BREAK.split(shown))
 
 
 def markdown_to_html(text: str) -> str:
