@@ -20,7 +20,7 @@ from generator.model import SiteContent, article_digest, article_text_digest
 from generator.pipeline import ARTICLE_CACHE, build
 from generator.render import render_site, urls
 from generator.render.digest import Report, Story
-from generator.render.incremental import Fingerprints
+from generator.render.incremental import Fingerprints, write_if_changed
 
 from .conftest import SEEDS, make_project
 from .test_render import THEME, _article, make_config, make_content
@@ -356,3 +356,29 @@ def test_files_written_just_before_the_cache_are_read_again_but_not_parsed_unles
     store.scan(known=dict(known))
     relpath = target.relative_to(project / config.paths.articles).as_posix()
     assert parsed == [relpath] and store.files[relpath].metadata["title"].startswith("X")
+
+
+def test_writing_an_output_never_changes_a_file_linked_from_the_live_site(tmp_path: Path) -> None:
+    live, spare = tmp_path / "site", tmp_path / "spare"
+    (live / "events").mkdir(parents=True)
+    (live / "events" / "page.html").write_bytes(b"old page")
+    spare.mkdir()
+    (spare / "events").mkdir()
+    os.link(live / "events" / "page.html", spare / "events" / "page.html")
+    before = (spare / "events" / "page.html").stat()
+
+    # The same bytes: nothing is written, the linked file keeps its inode and time.
+    assert not write_if_changed(str(spare / "events" / "page.html"), b"old page")
+    kept = (spare / "events" / "page.html").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+    # New bytes replace the name in the spare; the live site's file is left as it was.
+    assert write_if_changed(str(spare / "events" / "page.html"), b"new page")
+    assert (spare / "events" / "page.html").read_bytes() == b"new page"
+    assert (live / "events" / "page.html").read_bytes() == b"old page"
+    assert (spare / "events" / "page.html").stat().st_ino != before.st_ino
+
+    # A name that does not exist yet, in a folder that does not either, is made.
+    assert write_if_changed(str(spare / "tags" / "new" / "index.html"), b"a new page")
+    assert (spare / "tags" / "new" / "index.html").read_bytes() == b"a new page"
+    assert not (live / "tags").exists()
