@@ -26,6 +26,7 @@ from generator.model import Article, CleanDocument, Digest, Quote, RawDocument
 from generator.render.feeds import atom_feed, rss_feed
 from generator.render.markdown import markdown_to_html, plain_paragraphs_html
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
+from generator.summarise import _DISAGREEMENT, _disagrees
 
 EXAMPLES = 200
 text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400)
@@ -132,3 +133,20 @@ def test_escaped_paragraphs_show_their_own_text(paragraphs: list[str]) -> None:
     assert shown == paragraphs
     # And the digest's own Markdown never needs the full parser.
     assert plain_paragraphs_html(body_markdown(paragraphs)) is not None
+
+
+# Sentences near the disagreement pattern: its words in any case, cut short or run on, the
+# characters that match a letter only when case is ignored, and text between them.
+DISAGREEING_PIECES = [
+    "Denied", "DENY", "denies", "den", "deni", "Contradicting", "disputed", "refutes", "REJECT",
+    "dismissal", "countered", "counter", "insisting", "rival claim", "Rival claims", "conflicting",
+    "While", "while ", " the ministry ", "said", "SAYS", "claimed", "dİsputed", "ınsists",
+    "dıſmiſſed", "whıle", "ı", "İ", "ſ", "K", " ", "\n", "x", "é",
+]  # fmt: skip
+disagreeing = st.lists(st.sampled_from(DISAGREEING_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None)
+@given(st.one_of(disagreeing, text))
+def test_the_disagreement_prefilter_never_changes_the_answer(sentence: str) -> None:
+    assert _disagrees(sentence) == (_DISAGREEMENT.search(sentence) is not None)

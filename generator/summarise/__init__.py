@@ -23,6 +23,15 @@ _DISAGREEMENT = re.compile(
     r"insist\w*|rival claims?|conflicting|while .{3,40} (say|says|said|claim\w*))\b",
     re.IGNORECASE,
 )
+# Words one of which (lowercased) a text must hold for `_DISAGREEMENT` to match it. A sentence
+# is tried with this first: the case-blind search was the costliest line of an event summary,
+# and these plain ones rule out nearly every sentence in half the time.
+_DISAGREEMENT_CUE = re.compile(
+    "contradict|den[iy]|disput|refut|reject|dismiss|counter|insist|rival claim|conflicting|while "
+)
+# The characters IGNORECASE matches to a letter of those words that `str.lower` leaves alone
+# ("ı" and "ſ") or lowers to two ("İ"): every one in Unicode, found by trying them all.
+_CASE_FIXES = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
 
 def summarise(doc: CleanDocument, sentences: int = 3) -> Digest:
@@ -59,9 +68,15 @@ def summarise_event(articles: Sequence[Article], words: int = 120) -> tuple[str,
     scores = score_sentences(pool, titles)
     # Where reports contradict each other ("denied", "disputed", "contradicting ... claim") the
     # summary should say so; such sentences get a lift.
-    scores = [s + (0.5 if _DISAGREEMENT.search(c.text) else 0.0) for s, c in zip(scores, pool, strict=True)]
+    scores = [s + (0.5 if _disagrees(c.text) else 0.0) for s, c in zip(scores, pool, strict=True)]
     chosen = select(pool, scores, words=words, redundancy=0.4, per_document_penalty=0.3)
     return tuple(c.text for c in sorted(chosen, key=lambda c: (c.document, c.position)))
+
+
+def _disagrees(text: str) -> bool:
+    """Whether a sentence says that reports disagree (`_DISAGREEMENT`)."""
+    folded = text.lower() if text.isascii() else text.translate(_CASE_FIXES).lower()
+    return _DISAGREEMENT_CUE.search(folded) is not None and _DISAGREEMENT.search(text) is not None
 
 
 def event_title(articles: Sequence[Article]) -> str:
