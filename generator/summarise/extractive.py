@@ -66,7 +66,8 @@ def similarity(
     norm_b = _norm(b) if norm_b is None else norm_b
     # Only shared terms add to the dot product: the key intersection is made in C. Counts are
     # integers, so the sum is exact in any order.
-    dot = sum(a[term] * b[term] for term in a.keys() & b.keys())
+    shared = a.keys() & b.keys()
+    dot: int = sum(map(operator.mul, map(a.__getitem__, shared), map(b.__getitem__, shared)))
     return dot / (norm_a * norm_b)
 
 
