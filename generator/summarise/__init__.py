@@ -15,7 +15,7 @@ from generator.summarise.extractive import candidates, score_sentences, select, 
 from generator.summarise.keywords import extract_keywords
 from generator.summarise.quotes import extract_quotes
 from generator.summarise.sentences import split_sentences
-from generator.summarise.text import content_terms
+from generator.summarise.text import content_term_counts, content_terms
 
 TITLE_MAX_WORDS = 14
 _DISAGREEMENT = re.compile(
@@ -92,7 +92,7 @@ def event_title(articles: Sequence[Article]) -> str:
     whole = whole or list(articles)
     best = max(
         sorted(whole, key=lambda a: (a.date, a.path)),
-        key=lambda a: similarity(Counter(content_terms(a.title)), centroid),
+        key=lambda a: similarity(content_term_counts(a.title), centroid),
     )
     words = best.title.split()
     return best.title if len(words) <= TITLE_MAX_WORDS else " ".join(words[:TITLE_MAX_WORDS]) + "…"

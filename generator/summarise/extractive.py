@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from generator.summarise.sentences import split_sentences
-from generator.summarise.text import content_terms
+from generator.summarise.text import content_term_counts
 
 _DANGLING = re.compile(
     r"^[\"“‘]?(he|she|it|they|this|that|these|those|his|her|its|their|but|and|so|also|however|meanwhile|"
@@ -73,10 +73,10 @@ def similarity(
 
 def candidates(paragraphs: Sequence[str], document: int = 0) -> list[Candidate]:
     """Every sentence of a document, in order."""
-    found: list[Candidate] = []
-    for sentence in split_sentences("\n".join(paragraphs)):
-        found.append(Candidate(sentence, document, len(found), Counter(content_terms(sentence))))
-    return found
+    return [
+        Candidate(sentence, document, position, content_term_counts(sentence))
+        for position, sentence in enumerate(split_sentences("\n".join(paragraphs)))
+    ]
 
 
 def _usable(candidate: Candidate) -> bool:
@@ -97,7 +97,7 @@ def score_sentences(cands: Sequence[Candidate], title: str = "", lead_weight: fl
             itertools.repeat(term, count) for c in cands for term, count in c.terms.items()
         )
     )
-    title_terms = Counter(content_terms(title))
+    title_terms = content_term_counts(title)
     centroid_norm, title_norm = _norm(centroid), _norm(title_terms)
     scores = []
     for candidate in cands:

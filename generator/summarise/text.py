@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 from importlib import resources
 
@@ -76,3 +77,9 @@ def content_terms(text: str) -> list[str]:
     """Stemmed content words: no stop words, no one- or two-letter words."""
     known = _CONTENT_TERMS
     return [term for term in map(known.__getitem__, _WORD.findall(text)) if term]
+
+
+def content_term_counts(text: str) -> Counter[str]:
+    """`content_terms` counted: each term once, in order of first use, with how often it occurs."""
+    # Counted as they are looked up, with no list between: a summary counts every sentence's.
+    return Counter(filter(None, map(_CONTENT_TERMS.__getitem__, _WORD.findall(text))))
