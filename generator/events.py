@@ -956,7 +956,7 @@ def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:
     if len(group) < 2:
         return ()  # a report alone copies nothing: a tenth of a corpus's events, not shingled
     ordered = sorted(group, key=lambda a: (a.date, a.path))
-    rows = [np.unique(_ngram_hash_array(article.body, SHINGLE_WORDS)) for article in ordered]
+    rows = [word_ngram_hashes(article.body, SHINGLE_WORDS) for article in ordered]
     sizes = [len(row) for row in rows]
     flat = np.concatenate(rows)
     if len(flat) == 0:
@@ -994,9 +994,7 @@ def find_copies(group: Sequence[Article]) -> tuple[tuple[str, str], ...]:
         candidates = np.unique(holder[entries])
         own = rows[index]
         for other in candidates[original[candidates]].tolist():
-            theirs = rows[other]
-            found = np.minimum(np.searchsorted(theirs, own), len(theirs) - 1)
-            if int(np.count_nonzero(theirs[found] == own)) >= needed:
+            if len(np.intersect1d(own, rows[other], assume_unique=True)) >= needed:
                 original[index] = False
                 copies.append((ordered[index].path, ordered[other].path))
                 break
