@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from generator.clean import clean_document
+from generator.clean.lines import _measure_any, _measure_ascii, ends_sentence
 from generator.config import SiteConfig
 from generator.content import (
     article_from_file,
@@ -150,3 +151,33 @@ disagreeing = st.lists(st.sampled_from(DISAGREEING_PIECES), max_size=12).map("".
 @given(st.one_of(disagreeing, text))
 def test_the_disagreement_prefilter_never_changes_the_answer(sentence: str) -> None:
     assert _disagrees(sentence) == (_DISAGREEMENT.search(sentence) is not None)
+
+
+# Lines of ASCII near what the cleaner measures: function words, digits, underscores, closing
+# marks and every kind of ASCII white space (str.split and bytes.split differ on \x1c-\x1f).
+LINE_PIECES = [
+    "The", "the", "OF", "and", "Said", "x", "_", "9", "2024", "a_b", "it's", "U.S.", ". ", "!", "?",
+    ":", ";", ")", "]", "'", '"', " ", "\t", "\x0b", "\x0c", "\x1c", "\x1f", "\r", "-", "#",
+]  # fmt: skip
+ascii_lines = st.one_of(
+    st.lists(st.sampled_from(LINE_PIECES), max_size=30).map("".join),
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=200),
+)
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None)
+@given(ascii_lines)
+def test_an_ascii_line_measures_as_any_line_does(line: str) -> None:
+    assert _measure_ascii(line) == _measure_any(line)
+
+
+# The sentence end as first written: a pattern searched over the whole line.
+SENTENCE_END = re.compile(r"[.!?…:;]['\"”’»)\]]*\s*$|[\"”’»]\s*$")
+END_PIECES = [".", "!", "?", "…", ":", ";", "'", '"', "”", "’", "»", ")", "]", "“", "(", " ", "\n", "\u2003", "a", "1"]  # fmt: skip
+line_ends = st.lists(st.sampled_from(END_PIECES), max_size=10).map("".join)
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None)
+@given(st.one_of(line_ends, text))
+def test_the_sentence_end_is_the_pattern_it_replaced(line: str) -> None:
+    assert ends_sentence(line) == (SENTENCE_END.search(line) is not None)
