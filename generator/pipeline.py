@@ -404,7 +404,7 @@ def build_site(
     state = root / STATE_DIR
     manifest = state / RENDER_MANIFEST
     with _timed(report, "render: prepare folder"):
-        work = publish.workspace(output, state, manifest)
+        work = publish.workspace(output, state, manifest, config.process_count)
     try:
         previous = read_manifest(manifest) if output.is_dir() else {}
         content = SiteContent(
@@ -424,7 +424,9 @@ def build_site(
             manifest.unlink(missing_ok=True)
             publish.put_in_place(work, output)
             write_manifest(manifest, rendered.fingerprints)
-            publish.record_spare(state, manifest, output, rendered.written, rendered.removed)
+            publish.record_spare(
+                state, manifest, output, rendered.written, rendered.removed, config.process_count
+            )
     except BaseException:
         if work != publish.spare_folder(output):  # a first build's folder: nothing to keep
             shutil.rmtree(work, ignore_errors=True)

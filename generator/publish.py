@@ -76,7 +76,7 @@ def take_spare_record(state: Path) -> SpareRecord | None:
     return SpareRecord(str(data.get("manifest")), tuple(map(str, written)), tuple(map(str, removed)))
 
 
-def workspace(output: Path, state: Path, manifest: Path) -> Path:
+def workspace(output: Path, state: Path, manifest: Path, workers: int = 1) -> Path:
     """A folder that holds exactly the live site's files, to render the next site into: the
     spare, caught up with the last build's changes or else hard-linked afresh, or a new empty
     folder when there is no site yet."""
@@ -90,7 +90,7 @@ def workspace(output: Path, state: Path, manifest: Path) -> Path:
         catch_up(spare, output, record.written, record.removed)
         return spare
     retire(spare, output)
-    link_tree(output, spare)
+    link_tree(output, spare, workers)
     return spare
 
 
@@ -132,7 +132,12 @@ def put_in_place(work: Path, output: Path) -> None:
 
 
 def record_spare(
-    state: Path, manifest: Path, output: Path, written: Iterable[str], removed: Iterable[str]
+    state: Path,
+    manifest: Path,
+    output: Path,
+    written: Iterable[str],
+    removed: Iterable[str],
+    workers: int = 1,
 ) -> None:
     """Write down what the spare lacks, once the swap is done and the manifest written.
 
@@ -143,7 +148,7 @@ def record_spare(
     if not spare.is_dir():
         if not _can_exchange(output):
             return
-        link_tree(output, spare)
+        link_tree(output, spare, workers)
         written, removed = [], []
     record = {
         "version": RECORD_VERSION,

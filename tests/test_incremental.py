@@ -251,6 +251,28 @@ def test_the_site_and_its_spare_take_turns_and_each_build_equals_a_full_build(tm
     assert folders[0] == folders[2] and folders[1] == folders[3] and folders[0] != folders[1]
 
 
+@pytest.mark.parametrize("with_cp", [True, False], ids=["cp processes", "python loop"])
+def test_a_linked_tree_is_every_file_of_the_source_hard_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_cp: bool
+) -> None:
+    from generator import fsutil
+
+    source = tmp_path / "site"
+    for relative in ("index.html", ".nojekyll", "a/index.html", "a/b/c/page.html", "b/x.json", "b/y/z.css"):
+        (source / relative).parent.mkdir(parents=True, exist_ok=True)
+        (source / relative).write_text(relative)
+    (source / "empty").mkdir()
+    if not with_cp:
+        monkeypatch.setattr(shutil, "which", lambda name: None)
+    target = tmp_path / "spare"
+    fsutil.link_tree(source, target, workers=2)
+    made = sorted(p.relative_to(target).as_posix() for p in target.rglob("*"))
+    assert made == sorted(p.relative_to(source).as_posix() for p in source.rglob("*"))
+    for path in source.rglob("*"):
+        if path.is_file():
+            assert (target / path.relative_to(source)).stat().st_ino == path.stat().st_ino
+
+
 def test_a_spare_the_build_cannot_vouch_for_is_made_again(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     config = load_config(project)
