@@ -355,23 +355,63 @@ def sent_imap(
     A worker that dies (killed for memory) raises `WorkerLostError` naming `task`. Serial with
     one worker, for a small batch, or where the server is unavailable.
     """
-    if workers <= 1 or len(items) < min_items or "forkserver" not in multiprocessing.get_all_start_methods():
-        yield from map(function, items)
-        return
-    if _SERVER_OWNER and _SERVER_OWNER[0] != os.getpid():
-        # Forked from the process that started the server (see `ForkedCall`): the handle it
-        # inherited is not its own to use, and a server of its own would take half a second.
-        yield from fork_imap(function, items, workers, min_items, SENT_SLICE_ITEMS, task)
-        return
-    _SERVER_OWNER[:] = [os.getpid()]
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(SENT_WORKER_MODULES)
-    step = min(chunk_size(len(items), workers), SENT_SLICE_ITEMS)
-    # Unlike `multiprocessing.Pool`, this pool notices a worker that was killed.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        yield from pool.map(function, items, chunksize=step)
-    except BrokenProcessPool:
-        raise worker_lost(task) from None
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with SentMap(function, items, workers, min_items, task) as results:
+        yield from results
+
+
+class SentMap(Generic[R]):
+    """`sent_imap` handed to its workers at once: they start on the items while this process
+    does something else, and the results are read (in order) by iterating, once. `close()`
+    (or leaving a `with` block) stops the workers if the results were not all read."""
+
+    def __init__(
+        self,
+        function: Callable[[T], R],
+        items: Sequence[T],
+        workers: int,
+        min_items: int = MIN_PARALLEL_ITEMS,
+        task: str = "parallel work",
+    ) -> None:
+        self.task = task
+        self._pool: ProcessPoolExecutor | None = None
+        self._results: Iterator[R]
+        serial = workers <= 1 or len(items) < min_items
+        if serial or "forkserver" not in multiprocessing.get_all_start_methods():
+            self._results = map(function, items)
+        elif _SERVER_OWNER and _SERVER_OWNER[0] != os.getpid():
+            # Forked from the process that started the server (see `ForkedCall`): the handle it
+            # inherited is not its own to use, and a server of its own would take half a second.
+            self._results = fork_imap(function, items, workers, min_items, SENT_SLICE_ITEMS, task)
+        else:
+            _SERVER_OWNER[:] = [os.getpid()]
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(SENT_WORKER_MODULES)
+            step = min(chunk_size(len(items), workers), SENT_SLICE_ITEMS)
+            # Unlike `multiprocessing.Pool`, this pool notices a worker that was killed.
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            try:
+                # `map` hands every slice to the pool now.
+                self._results = self._pool.map(function, items, chunksize=step)
+            except BrokenProcessPool:
+                self.close()
+                raise worker_lost(task) from None
+
+    def __iter__(self) -> Iterator[R]:
+        try:
+            yield from self._results
+        except BrokenProcessPool:
+            raise worker_lost(self.task) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers (their pending work is dropped); results already read stay read."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> SentMap[R]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -8,12 +8,14 @@ import os
 import pickle
 import signal
 import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from generator.errors import BuildError, InputError, WorkerLostError
-from generator.executor import ForkedCall, WorkerTracebackError, fork_imap, sent_imap, slice_bounds
+from generator.executor import ForkedCall, SentMap, WorkerTracebackError, fork_imap, sent_imap, slice_bounds
 from generator.model import ArticleText
 
 # What a worker sees of this module: set again by a test in the build's process only.
@@ -28,6 +30,14 @@ def square_where_run(number: int) -> tuple[int, int, str]:
 def number_and_process(number: int) -> tuple[int, int]:
     """The number, and the process it was made in."""
     return number, os.getpid()
+
+
+def noted_in(folder_and_number: tuple[str, int]) -> int:
+    """The number, once a file named by it is made in the folder."""
+    folder, number = folder_and_number
+    with open(os.path.join(folder, str(number)), "w"):
+        pass
+    return number
 
 
 def killed_at_150(number: int) -> int:
@@ -91,6 +101,19 @@ def test_sent_work_comes_back_in_order_from_processes_that_share_nothing_with_th
     assert os.getpid() not in {pid for _, pid, _ in streamed}, "the work ran on other processes"
     # A forked worker would have inherited the change; these started from a clean import.
     assert {seen for _, _, seen in streamed} == {"as imported"}
+
+
+@pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server")
+def test_work_handed_over_at_once_is_done_before_it_is_read(tmp_path: Path) -> None:
+    items = [(str(tmp_path), number) for number in range(300)]
+    with fails_rather_than_hangs(60), SentMap(noted_in, items, workers=2) as results:
+        # Nothing is read yet: the workers go on by themselves.
+        while len(os.listdir(tmp_path)) < len(items):
+            time.sleep(0.01)
+        assert list(results) == list(range(300))
+    # Left before reading: the workers stop, and nothing waits on them.
+    with fails_rather_than_hangs(60), SentMap(noted_in, items, workers=2):
+        pass
 
 
 def test_sent_work_runs_here_when_the_batch_is_small() -> None:
