@@ -491,8 +491,11 @@ class ArticleStore:
             after: Article = replace(before, event=slugify(event))
             if article is not None and article == after:
                 after = article
-            # Hashed as `article_of` hashes what it remembers, for the cache to keep.
+            # Hashed as `article_of` hashes what it remembers, for the cache to keep; the words are
+            # those of `before`, and so is their digest.
             article_digest(after)
+            if "_text_digest" in before.__dict__:
+                after.__dict__.setdefault("_text_digest", before.__dict__["_text_digest"])
             article_text_digest(after)
             made.__dict__["_article"] = (zone_key, after)
         self._write(made)
