@@ -864,33 +864,24 @@ def assign_events(
         entity_weight=settings.entity_weight,
         name_weight=settings.name_weight,
     )
-    with contextlib.ExitStack() as early:
+
+    def read_terms() -> SentMap[tuple[str, np.ndarray]]:
+        return SentMap(features, texts, workers, min_items=MIN_SENT_ARTICLES, task="group: terms")
+
+    with contextlib.ExitStack() as reading:
         # Up to `TERMS_WHILE_MATCHING_MOST` articles the workers read the terms while this
         # process matches the passages, which it does alone (a core idle for 1.8 s at 10,000).
         # Past it, one after the other: the terms would wait here, on top of the matching.
-        terms_read = (
-            early.enter_context(
-                SentMap(features, texts, workers, min_items=MIN_SENT_ARTICLES, task="group: terms")
-            )
-            if len(articles) <= TERMS_WHILE_MATCHING_MOST
-            else None
-        )
+        early = reading.enter_context(read_terms()) if len(articles) <= TERMS_WHILE_MATCHING_MOST else None
         quoting = shared_passage_pairs(articles, settings, passages)
         passages.clear()
         release_free_memory()  # the matching's sorting arrays, before the terms' rows come
-
-        def bags() -> Iterator[tuple[list[str], np.ndarray]]:
-            # Each article's terms are numbered as its slice of results arrives: all the articles'
-            # terms as strings were a gigabyte at 100,000.
-            results = (
-                terms_read
-                if terms_read is not None
-                else sent_imap(features, texts, workers, min_items=MIN_SENT_ARTICLES, task="group: terms")
-            )
-            for terms, counts in results:
-                yield (terms.split(TERM_SEPARATOR) if terms else [], counts)
-
-        vectors = term_vectors(bags())
+        terms_read = early if early is not None else reading.enter_context(read_terms())
+        # Each article's terms are numbered as its slice of results arrives: all the articles'
+        # terms as strings were a gigabyte at 100,000.
+        vectors = term_vectors(
+            (terms.split(TERM_SEPARATOR) if terms else [], counts) for terms, counts in terms_read
+        )
     pairs = candidate_pairs(articles, vectors, settings, workers)
     quoting = _close_quoting_pairs(quoting, vectors, settings.quote_link, workers)
     del vectors

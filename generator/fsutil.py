@@ -178,7 +178,7 @@ def _linked_by_cp(cp: str, source: Path, target: Path, workers: int) -> bool:
 
     # Threads only wait for the processes; the processes run on the cores.
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        succeeded = all(list(pool.map(link, jobs)))
+        succeeded = all(pool.map(link, jobs))
     if succeeded:
         # As `cp -a` leaves a folder it makes: the same mode and times as its source.
         shutil.copystat(source, target)
