@@ -19,9 +19,10 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 
 from generator.clean import Evidence, document_evidence, document_lines
+from generator.clean.html import load_extractor
 from generator.errors import InputError
 from generator.executor import fork_imap
-from generator.ingest import inbox_listing, read_file
+from generator.ingest import HTML_SUFFIXES, inbox_listing, read_file
 from generator.ingest.hints import SIDECAR_SUFFIX
 from generator.model import FoundLines, RawDocument
 
@@ -159,6 +160,8 @@ def read_inbox_incrementally(
         else:
             files.append((relative, rel_path, stamp, None))
     to_read = [(inbox / relative, rel_path) for relative, rel_path, _, cached in files if cached is None]
+    if any(path.suffix.lower() in HTML_SUFFIXES for path, _ in to_read):
+        load_extractor()  # before the workers fork, which then share it
     readings = fork_imap(
         lambda file: _read_for_evidence(file[0], file[1], zone),
         to_read,

@@ -33,6 +33,7 @@ TEXT_SUFFIXES: dict[str, RawKind] = {
     ".htm": "html",
 }
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
+HTML_SUFFIXES = frozenset(suffix for suffix, kind in TEXT_SUFFIXES.items() if kind == "html")
 # Larger files are not articles; reading them would only stall the build.
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
