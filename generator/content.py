@@ -26,7 +26,14 @@ import yaml
 from generator import versions
 from generator.errors import InputError
 from generator.executor import fork_imap
-from generator.fsutil import atomic_write_all, atomic_write_bytes, atomic_write_text, is_inside, visible_files
+from generator.fsutil import (
+    atomic_write_all,
+    atomic_write_bytes,
+    atomic_write_text,
+    file_system_clock_ns,
+    is_inside,
+    visible_files,
+)
 from generator.ingest.frontmatter import split_front_matter
 from generator.ingest.hints import parse_date, publishers_from_value
 from generator.model import (
@@ -316,9 +323,27 @@ def article_of(file: ArticleFile, zone: tzinfo) -> Article:
 
 # (size, mtime in ns, the parsed file) by path; see `ArticleStore.scan`.
 KnownFile = tuple[int, int, "ArticleFile | None"]
-_FILLED_AT = "\0filled-at"
+# The cache entry that holds `trust_threshold` as the scan that filled it began. (A cache from
+# before it held the wall clock under another name, "\0filled-at": its files are all read again.)
+_TRUSTED_BEFORE = "\0trusted-before"
 _TEXT_DIGEST = "_file_text_digest"
+# Where the file system's clock cannot be read: a file modified less than this before a scan is
+# read again by the next one (the coarsest common file-system clock, FAT's, ticks every 2 s).
 RACY_SECONDS = 2
+
+
+def trust_threshold(folder: Path) -> int:
+    """The modification time, in ns, before which a file of `folder` read now can be known by its
+    stamp (size, modification time) in a later scan.
+
+    A file modified before the file system's present time was modified in an earlier tick of its
+    clock, so any change after this reading gives it a new modification time, whatever the
+    clock's resolution. One modified in the present tick could change again within it and keep
+    its stamp: it is read again (Git's "racily clean" files, with the index file's own time as
+    the present). Where the file system's clock cannot be read, the machine's, less `RACY_SECONDS`.
+    """
+    now = file_system_clock_ns(folder)
+    return now if now is not None else time_ns() - RACY_SECONDS * 1_000_000_000
 
 
 @dataclass
@@ -356,9 +381,9 @@ class ArticleStore:
 
         `known` remembers each file parsed, by size and modification time, across builds: a file
         whose stamp is unchanged is not read again. It is updated in place. A file modified
-        less than `RACY_SECONDS` before the scan that filled `known` began is read anyway, since
-        an edit within the file system's timestamp resolution could keep its stamp (Git's
-        "racily clean" rule): a hand edit must never be mistaken for the generated file.
+        in the file system's clock tick in which the scan that filled `known` began (see
+        `trust_threshold`) is read anyway, since an edit within that tick could keep its stamp
+        (Git's "racily clean" rule): a hand edit must never be mistaken for the generated file.
 
         `made` holds files a build just wrote (`ArticleStore.written`): one read back with exactly
         the text written is taken as made instead of being parsed again.
@@ -369,17 +394,17 @@ class ArticleStore:
             return 0
         read = 0
         previous = dict(known or {})
-        filled_ns = previous.pop(_FILLED_AT, (0, 0, None))[0]
+        trusted_before = previous.pop(_TRUSTED_BEFORE, (0, 0, None))[0]
         if known is not None:
             known.clear()
-            known[_FILLED_AT] = (time_ns(), 0, None)
+            known[_TRUSTED_BEFORE] = (trust_threshold(self.root), 0, None)
         for relpath, stat in visible_files(self.root):
             if not relpath.endswith(".md"):
                 continue
             try:
                 cached = previous.get(relpath)
                 same_stamp = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else None
-                trusted = stat.st_mtime_ns < filled_ns - RACY_SECONDS * 1_000_000_000
+                trusted = stat.st_mtime_ns < trusted_before
                 if same_stamp is not None and trusted:
                     file = same_stamp
                 else:
@@ -388,8 +413,8 @@ class ArticleStore:
                     digest = text_digest(text)
                     written = made.get(relpath) if made else None
                     if same_stamp is not None and same_stamp.__dict__.get(_TEXT_DIGEST) == digest:
-                        # Racily clean (written just before the cache was filled) but the same
-                        # text: not parsed again. A build's own files are all racy in the next.
+                        # Racily clean (written in the tick the cache was filled) but the same
+                        # text: not parsed again.
                         file = same_stamp
                     elif written is not None and written[0] == digest:
                         file = written[1]

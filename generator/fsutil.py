@@ -185,6 +185,21 @@ def _linked_by_cp(cp: str, source: Path, target: Path, workers: int) -> bool:
     return succeeded
 
 
+def file_system_clock_ns(folder: Path) -> int | None:
+    """The time, in ns, that the file system holding `folder` gives a file changed now: the
+    modification time of a hidden file created there and removed at once. None where no file
+    can be created (a read-only folder).
+
+    It is the clock, and the resolution, that the folder's other files are stamped with, which
+    the machine's own clock need not be (a coarse or remote file system).
+    """
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".clock-", suffix=".tmp") as marker:
+            return os.fstat(marker.fileno()).st_mtime_ns
+    except OSError:
+        return None
+
+
 def visible_files(root: Path) -> list[tuple[str, os.stat_result]]:
     """Every regular file under `root`, as (POSIX path relative to `root`, its `lstat`), in the
     order `sorted(root.rglob("*"))` gives (by path component).

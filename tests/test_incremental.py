@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -14,8 +15,9 @@ import pytest
 
 from generator.caches import load_cache
 from generator.config import load_config
-from generator.content import ArticleFile, ArticleStore, KnownFile
+from generator.content import ArticleFile, ArticleStore, KnownFile, trust_threshold
 from generator.executor import fork_imap
+from generator.fsutil import file_system_clock_ns
 from generator.model import SiteContent, article_digest, article_text_digest
 from generator.pipeline import ARTICLE_CACHE, build
 from generator.render import render_site, urls
@@ -133,8 +135,14 @@ def test_any_concurrent_futures_executor_runs_the_per_article_stages(tmp_path: P
     assert contents(threads / "site") == contents(default / "site")
 
 
+def file_system_clock_at(monkeypatch: pytest.MonkeyPatch, present: Callable[[], int]) -> None:
+    """Make the file system's present time, as the article scans read it, `present()`: a clock
+    whose tick ends at that time."""
+    monkeypatch.setattr("generator.content.file_system_clock_ns", lambda folder: present())
+
+
 def test_article_files_are_read_again_only_when_changed_and_racy_edits_are_never_missed(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     articles = make_project(tmp_path / "p") / "content" / "articles"
     for number, seed in enumerate(SEEDS):
@@ -147,28 +155,51 @@ def test_article_files_are_read_again_only_when_changed_and_racy_edits_are_never
     known: dict[str, KnownFile] = {}
     assert ArticleStore(articles, UTC).scan(known=known) == 5
     assert ArticleStore(articles, UTC).scan(known=known) == 0
-    # A hand edit changes the stamp: that file alone is read again.
+    # A hand edit changes the stamp: that file alone is read again. The scan is made in the tick
+    # of the edit (its file system's clock reads no later than the file's time), as on a coarse
+    # clock.
     edited = articles / "a2.md"
     edited.write_text(edited.read_text().replace("title: Article 2", "title: Edited 2"))
+    stamp = edited.stat()
+    file_system_clock_at(monkeypatch, lambda: stamp.st_mtime_ns)
     store = ArticleStore(articles, UTC)
     assert store.scan(known=known) == 1 and store.files["a2.md"].metadata["title"] == "Edited 2"
-    # An edit that keeps both size and modification time (a coarse file-system clock) is still
-    # seen while the file is recent: it is read again until its stamp is older than the scan.
-    stamp = edited.stat()
+    # Another change within that tick keeps the modification time, and so the whole stamp; the
+    # file is read again by the next scan all the same, which sees the change.
     edited.write_text(edited.read_text().replace("Edited 2", "Edited 3"))
     os.utime(edited, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert edited.stat().st_size == stamp.st_size
     store = ArticleStore(articles, UTC)
     assert store.scan(known=known) == 1 and store.files["a2.md"].metadata["title"] == "Edited 3"
+    # Once a scan is made in a later tick, the file is known by its stamp.
+    file_system_clock_at(monkeypatch, lambda: stamp.st_mtime_ns + 1)
+    assert ArticleStore(articles, UTC).scan(known=known) == 1
+    assert ArticleStore(articles, UTC).scan(known=known) == 0
+
+
+def test_the_file_system_clock_is_read_where_the_articles_are_and_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    written = tmp_path / "a.md"
+    written.write_text("text")
+    now = file_system_clock_ns(tmp_path)
+    assert now is not None and now >= written.stat().st_mtime_ns
+    assert [path.name for path in tmp_path.iterdir()] == ["a.md"]
+    # Where no file can be made, the machine's clock stands in, less the coarsest tick.
+    assert file_system_clock_ns(tmp_path / "missing") is None
+    before = time.time_ns()
+    assert before - 3_000_000_000 < trust_threshold(tmp_path / "missing") <= time.time_ns() - 2_000_000_000
 
 
 def test_the_build_leaves_every_article_cached_for_the_next_one(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = load_config(project)
+    # On a clock whose ticks are shorter than the build (as on Linux's file systems), a scan with
+    # the cache the build left reads nothing from disk: the first build after a full one does not
+    # read 10,000 files again.
+    file_system_clock_at(monkeypatch, lambda: time.time_ns() + 1)
     build(project, config)
-    # Without the 2 s racy window (the files were written a moment ago), a scan with the cache the
-    # build left reads nothing from disk: the first build after a full one does not parse 10,000 files.
-    monkeypatch.setattr("generator.content.RACY_SECONDS", 0)
     known = load_cache(project / ".broadsheet" / ARTICLE_CACHE)
     store = ArticleStore(project / config.paths.articles, config.zone)
     assert store.scan(known=known) == 0 and len(store.files) == 5
@@ -193,8 +224,8 @@ def test_a_lost_article_cache_is_written_again_even_when_no_article_changes(
     # Articles written long ago: the build's second look at the folder trusts their stamps.
     for article in (project / config.paths.articles).rglob("*.md"):
         os.utime(article, (time.time() - 3600, time.time() - 3600))
+    file_system_clock_at(monkeypatch, lambda: time.time_ns() + 1)
     build(project, replace(config, title="Another title"))  # not up to date, yet no article is written
-    monkeypatch.setattr("generator.content.RACY_SECONDS", 0)
     store = ArticleStore(project / config.paths.articles, config.zone)
     assert store.scan(known=load_cache(cache)) == 0 and len(store.files) == 5
 
@@ -351,6 +382,8 @@ def test_files_written_just_before_the_cache_are_read_again_but_not_parsed_unles
     import generator.content
 
     config = load_config(project)
+    # A clock so coarse that every file the build wrote is of the tick in which it cached them.
+    file_system_clock_at(monkeypatch, lambda: 0)
     build(project, config)
     parsed: list[str] = []
     parse = generator.content.parse_article_file
@@ -360,8 +393,7 @@ def test_files_written_just_before_the_cache_are_read_again_but_not_parsed_unles
         return parse(text, relpath)
 
     monkeypatch.setattr(generator.content, "parse_article_file", counted)
-    # The build wrote the files a moment before it cached them: all within the racy window, so
-    # each is read again, and taken from the cache as its text is the same.
+    # So each is read again, and taken from the cache as its text is the same.
     known = load_cache(project / ".broadsheet" / ARTICLE_CACHE)
     store = ArticleStore(project / config.paths.articles, config.zone)
     assert store.scan(known=dict(known)) == 5 and parsed == [] and len(store.files) == 5
