@@ -130,10 +130,13 @@ def snapshot(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 
 
+ASIDE = "aside"
+"""The folder of the work folder that holds what a run moved aside, deleted when the benchmark ends."""
+
+
 def make_project(target: Path, articles: int, seed: int) -> Path:
     """A fresh project: the default theme and settings, a generated inbox, no articles yet."""
-    if target.exists():
-        shutil.rmtree(target)
+    compare.set_aside(target, target.parent / ASIDE)
     target.mkdir(parents=True)
     shutil.copytree(REPO / "themes", target / "themes")
     shutil.copy(REPO / "site.toml", target / "site.toml")
@@ -191,16 +194,15 @@ def bench_size(articles: int, seed: int, work: Path, tools: list[str]) -> dict[s
     # aside so that only Markdown → site is measured.
     shutil.move(str(inbox), str(project / "inbox-aside"))
     inbox.mkdir()
-    shutil.rmtree(site)
-    # The spare copy of the site goes too: a build that finds no site deletes it in the
-    # background, and 50,000 unlinks beside the render-only build slowed its pages from
-    # 7-11 s to 17-18 s at 10,000 articles.
-    shutil.rmtree(project / ".site-spare", ignore_errors=True)
-    shutil.rmtree(project / ".broadsheet")
+    # The site, its spare copy and the caches are moved out of the project, not deleted, until
+    # the benchmark ends (see `compare.set_aside`); the spare too, since a build that finds no
+    # site deletes it in the background.
+    for name in ("site", ".site-spare", ".broadsheet"):
+        compare.set_aside(project / name, work / ASIDE)
     results["render only"] = run = run_build(project)
     announce(articles, "render only", run)
     if tools:
-        results["others"] = compare.compare(project, tools, 1, work / f"others-{articles}")
+        results["others"] = compare.compare(project, tools, 1, work / f"others-{articles}", work / ASIDE)
     return results
 
 
@@ -256,6 +258,7 @@ def main() -> None:
         all_results.append(results)
         print_results([results])
         sys.stdout.flush()
+    shutil.rmtree(args.work / ASIDE, ignore_errors=True)
 
 
 if __name__ == "__main__":
