@@ -69,8 +69,9 @@ class Run:
 def settle(project: Path, limit: float = 600.0) -> None:
     """Wait until the disk is quiet: the previous build's retired site deleted, writes flushed.
 
-    A build deletes the site it replaced in the background; tens of thousands of unlinks, or the
-    benchmark's own removal of a site, would otherwise slow the next timed run by a third.
+    A build may delete a site it replaced in the background; tens of thousands of unlinks would
+    otherwise slow the next timed run. (What the benchmark itself replaces is moved aside, not
+    deleted: see `compare.set_aside`.)
     """
     deadline = time.monotonic() + limit
     while any(project.glob(".site-old-*")) and time.monotonic() < deadline:
