@@ -446,6 +446,10 @@ def _mib(n: int) -> float:
     return round(n / 2**20, 2)
 
 
+ASIDE = "aside"
+"""The folder of a work folder that holds what a run moved aside (see `set_aside`)."""
+
+
 def set_aside(path: Path, aside: Path) -> None:
     """Move `path`, if it exists, into the folder `aside` (on the same file system), for the
     caller to delete once no timed run follows.
@@ -507,7 +511,7 @@ def compare(
 ) -> list[ToolResult]:
     """Convert the project's articles once, then build and time each tool in `work/<tool>`.
 
-    What an earlier run left there is moved into `aside` (default `work/aside`), which is
+    What an earlier run left there is moved into `aside` (default `work/ASIDE`), which is
     deleted at the end unless the caller named it (see `set_aside`)."""
     unknown = [t for t in tools if t not in TOOLS]
     if unknown:
@@ -516,7 +520,7 @@ def compare(
         raise ValueError("runs must be at least 1")
     articles = load_articles(project)
     writers = {"pelican": write_pelican_site, "hugo": write_hugo_site}
-    holding = aside or work / "aside"
+    holding = aside or work / ASIDE
     for tool in tools:
         set_aside(work / tool, holding)
         writers[tool](articles, work / tool)

@@ -131,13 +131,9 @@ def snapshot(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
 
 
-ASIDE = "aside"
-"""The folder of the work folder that holds what a run moved aside, deleted when the benchmark ends."""
-
-
 def make_project(target: Path, articles: int, seed: int) -> Path:
     """A fresh project: the default theme and settings, a generated inbox, no articles yet."""
-    compare.set_aside(target, target.parent / ASIDE)
+    compare.set_aside(target, target.parent / compare.ASIDE)
     target.mkdir(parents=True)
     shutil.copytree(REPO / "themes", target / "themes")
     shutil.copy(REPO / "site.toml", target / "site.toml")
@@ -199,11 +195,12 @@ def bench_size(articles: int, seed: int, work: Path, tools: list[str]) -> dict[s
     # the benchmark ends (see `compare.set_aside`); the spare too, since a build that finds no
     # site deletes it in the background.
     for name in ("site", ".site-spare", ".broadsheet"):
-        compare.set_aside(project / name, work / ASIDE)
+        compare.set_aside(project / name, work / compare.ASIDE)
     results["render only"] = run = run_build(project)
     announce(articles, "render only", run)
     if tools:
-        results["others"] = compare.compare(project, tools, 1, work / f"others-{articles}", work / ASIDE)
+        others = work / f"others-{articles}"
+        results["others"] = compare.compare(project, tools, 1, others, work / compare.ASIDE)
     return results
 
 
@@ -259,7 +256,7 @@ def main() -> None:
         all_results.append(results)
         print_results([results])
         sys.stdout.flush()
-    shutil.rmtree(args.work / ASIDE, ignore_errors=True)
+    shutil.rmtree(args.work / compare.ASIDE, ignore_errors=True)
 
 
 if __name__ == "__main__":
