@@ -17,6 +17,7 @@ import feedparser
 import pytest
 
 from generator import pipeline
+from generator.clean import build_context
 from generator.config import load_config
 from generator.content import parse_article_file
 from generator.errors import LockedError
@@ -334,3 +335,26 @@ def test_documents_are_handed_out_in_batches_and_build_the_same_site(
     assert drawn_when_used == [4, 4, 5, 5, 5]
     for folder in ("content/articles", "site"):
         assert tree_digest(project / folder) == tree_digest(whole / folder)
+
+
+def test_a_build_times_the_cleaning_and_the_summarising_apart(project: Path) -> None:
+    """They run as one task per document on the workers; each half's seconds come back with its
+    result and are added up, and a build that digests nothing reports neither."""
+    report = build(project, load_config(project))
+    assert report.stage_seconds[pipeline.WORKER_CLEAN] > 0
+    assert report.stage_seconds[pipeline.WORKER_SUMMARISE] > 0
+    (project / "content" / "articles" / "extra.md").write_text(
+        "---\ntitle: A note written by hand\ndate: 2024-05-01\n---\nA note written by hand.\n",
+        encoding="utf-8",
+    )
+    again = build(project, load_config(project))
+    assert again.written.get("created", 0) == 0
+    assert pipeline.WORKER_CLEAN not in again.stage_seconds
+    assert pipeline.WORKER_SUMMARISE not in again.stage_seconds
+
+
+def test_a_document_with_no_text_left_reports_cleaning_time_only() -> None:
+    empty = RawDocument(path="empty.txt", kind="text", content="Accept cookies\n", content_hash="x")
+    result = pipeline.digest_document(empty, build_context([empty]), sentences=3)
+    assert result.error is not None and result.digest is None
+    assert result.clean_seconds > 0 and result.summarise_seconds == 0

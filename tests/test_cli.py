@@ -83,6 +83,8 @@ def test_verbose_build_prints_each_stage_and_the_stages_that_raised_the_peak_mem
     assert result.returncode == 0, result.stderr
     stages = re.findall(r"^\s*([a-z+: ]+?): [\d.]+ s$", result.stderr, re.MULTILINE)
     assert {"ingest", "clean+summarise", "group", "render: pages", "search index"} <= set(stages)
+    # The two halves of cleaning and summarising, as the workers spent them.
+    assert {"clean: in workers", "summarise: in workers"} <= set(stages)
     rises = re.search(r"peak memory rose in: (.+) MiB$", result.stderr, re.MULTILINE)
     assert rises is not None
     steps = [re.fullmatch(r"(.+) to (\d+)", step) for step in rises.group(1).split(", ")]
