@@ -464,7 +464,9 @@ def set_aside(path: Path, aside: Path) -> None:
     """
     if path.exists() or path.is_symlink():
         aside.mkdir(parents=True, exist_ok=True)
-        path.rename(aside / f"{len(list(aside.iterdir()))}-{path.name}")
+        # A fresh folder each time: a name made from a count of what is there already could meet
+        # one left by an earlier, interrupted run.
+        path.rename(Path(tempfile.mkdtemp(dir=aside)) / path.name)
 
 
 def run_tool(tool: str, site: Path, articles: Sequence[Article], runs: int, aside: Path) -> ToolResult:
