@@ -50,13 +50,18 @@ class CachedFile:
 
 @dataclass(frozen=True)
 class PendingFile:
-    """An inbox file some of whose documents need cleaning (`keys`). Its documents are not held
-    from the first reading to the cleaning: at 100,000 articles that was gigabytes of text.
-    `pending_documents` reads the file again when its turn comes."""
+    """An inbox file some of whose documents need cleaning (`keys`).
+
+    Where the files read add up to less than `KEEP_READ_BYTES`, the first reading's documents
+    that need cleaning are kept (`documents`); otherwise they are not held until the cleaning
+    (at 100,000 articles that was gigabytes of text) and `pending_documents` reads the file
+    again when its turn comes.
+    """
 
     path: Path
     rel_path: str
     keys: frozenset[str]
+    documents: tuple[RawDocument, ...] | None = None
 
 
 @dataclass
@@ -95,25 +100,39 @@ class _FileReading:
     warnings: tuple[str, ...] = ()
     error: str | None = None
     found: tuple[tuple[str, str, FoundLines], ...] = ()
+    kept: tuple[RawDocument, ...] = ()
+    """The documents themselves, when asked to keep them, each HTML page with its main text."""
 
 
-def _read_for_evidence(path: Path, rel_path: str, zone: tzinfo) -> _FileReading:
-    """Read one file and gather each document's evidence; of the text, only an HTML page's main
-    text is kept, for its cleaning (`InboxRead.found_lines`)."""
+def _read_for_evidence(path: Path, rel_path: str, zone: tzinfo, keep: bool = False) -> _FileReading:
+    """Read one file and gather each document's evidence. With `keep` the documents come back
+    whole, for their cleaning; otherwise, of the text, only an HTML page's main text is kept
+    (`InboxRead.found_lines`)."""
     try:
         documents, warnings = read_file(path, rel_path, zone)
     except InputError as error:
         return _FileReading(error=str(error))
     entries: list[CachedDocument] = []
     found: list[tuple[str, str, FoundLines]] = []
+    kept: list[RawDocument] = []
     for document in documents:
         lines, find_block = document_lines(document)
         evidence = document_evidence(document, lines)
         entries.append(CachedDocument(document.key, document.content_hash, evidence))
-        if document.kind == "html":
+        if keep:
+            if document.kind == "html":
+                document = replace(document, found_lines=(tuple(lines), find_block))
+            kept.append(document)
+        elif document.kind == "html":
             found.append((document.key, document.content_hash, (tuple(lines), find_block)))
-    return _FileReading(tuple(entries), tuple(warnings), found=tuple(found))
+    return _FileReading(tuple(entries), tuple(warnings), found=tuple(found), kept=tuple(kept))
 
+
+KEEP_READ_BYTES = 256 * 1024 * 1024
+"""Bytes of inbox files to read (sidecars included) below which their documents are kept from
+the reading for the cleaning, rather than read again. Reading a file again (decoding it, parsing
+a feed or a sidecar) took about 3 of the 120 CPU-seconds of a full build of 10,000 articles
+(about 100 MB of files); at 100,000 the documents held would be over a gigabyte."""
 
 FOUND_LINES_LIMIT = 64 * 1024 * 1024
 """Characters of HTML pages' main text kept from the reading for the cleaning, at most: an
@@ -127,13 +146,15 @@ def read_inbox_incrementally(
     is_current: Callable[[str, str], bool],
     zone: tzinfo = UTC,
     workers: int = 1,
+    keep_bytes: int = KEEP_READ_BYTES,
 ) -> InboxRead:
     """Read the inbox, opening only files that are new, changed, or hold a document without a
     current article (`is_current(key, content_hash)`). `cache` is updated in place, and left
     holding exactly the files of this inbox.
 
     The files to open are read on `workers` forked processes: finding the main text of an HTML
-    page for its evidence is most of the cost of reading.
+    page for its evidence is most of the cost of reading. Where they add up to less than
+    `keep_bytes`, the documents to clean are kept (`PendingFile.documents`).
     """
     result = InboxRead()
     listing = inbox_listing(inbox)
@@ -162,8 +183,9 @@ def read_inbox_incrementally(
     to_read = [(inbox / relative, rel_path) for relative, rel_path, _, cached in files if cached is None]
     if any(path.suffix.lower() in HTML_SUFFIXES for path, _ in to_read):
         load_extractor()  # before the workers fork, which then share it
+    keep = sum(stamp[0] + stamp[2] for _, _, stamp, cached in files if cached is None) < keep_bytes
     readings = fork_imap(
-        lambda file: _read_for_evidence(file[0], file[1], zone),
+        lambda file: _read_for_evidence(file[0], file[1], zone, keep),
         to_read,
         workers,
         task="ingest: reading the inbox",
@@ -193,7 +215,9 @@ def read_inbox_incrementally(
                 result.found_lines[key] = (content_hash, lines)
                 kept_characters += sum(map(len, lines[0]))
         if pending:
-            result.pending.append(PendingFile(inbox / relative, rel_path, frozenset(pending)))
+            waiting = frozenset(pending)
+            kept = tuple(d for d in reading.kept if d.key in waiting) if keep else None
+            result.pending.append(PendingFile(inbox / relative, rel_path, waiting, kept))
         cache[rel_path] = CachedFile(stamp, reading.documents, warnings=reading.warnings)
         result.warnings.extend(reading.warnings)
     seen = {rel_path for _, rel_path, _, _ in files}
@@ -208,7 +232,8 @@ def pending_documents(
     errors: list[str],
     found_lines: dict[str, tuple[str, FoundLines]] | None = None,
 ) -> Iterator[RawDocument]:
-    """The documents that need cleaning, in inbox order, each file read again as it is reached.
+    """The documents that need cleaning, in inbox order: those kept from the first reading, or
+    else each file read again as it is reached.
 
     A document of `found_lines` (taken from it as it goes) carries the main text found at the
     first reading, where its content is still the same. A file that can no longer be read adds
@@ -217,6 +242,9 @@ def pending_documents(
     """
     found_lines = {} if found_lines is None else found_lines
     for file in pending:
+        if file.documents is not None:
+            yield from file.documents
+            continue
         try:
             documents, _ = read_file(file.path, file.rel_path, zone)
         except InputError as error:

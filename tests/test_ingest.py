@@ -189,7 +189,9 @@ def test_pending_files_are_read_again_for_their_chosen_documents_and_a_vanished_
 ) -> None:
     inbox = tmp_path / "inbox"
     shutil.copytree(INBOX, inbox)
-    read = read_inbox_incrementally(inbox, tmp_path, {}, lambda key, content_hash: False)
+    # Nothing kept from the first reading: as for an inbox too large to hold.
+    read = read_inbox_incrementally(inbox, tmp_path, {}, lambda key, content_hash: False, keep_bytes=0)
+    assert all(file.documents is None for file in read.pending)
     first, second, *_ = read.pending
     # One document of the first file is wanted; the second file is gone before the cleaning.
     chosen = PendingFile(first.path, first.rel_path, frozenset(sorted(first.keys)[:1]))
@@ -202,6 +204,25 @@ def test_pending_files_are_read_again_for_their_chosen_documents_and_a_vanished_
         == next(d for d in read_inbox(inbox, tmp_path).documents if d.key == documents[0].key).content
     )
     assert len(errors) == 1 and errors[0].startswith(second.rel_path)
+
+
+def test_a_small_inbox_is_read_once_and_its_documents_are_the_ones_read_again_would_give(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(INBOX, inbox)
+    (inbox / "page.html").write_text(_page("Bridge closed after cracks found", 6))
+    wanted = lambda key, content_hash: False  # noqa: E731
+    kept = read_inbox_incrementally(inbox, tmp_path, {}, wanted)
+    again = read_inbox_incrementally(inbox, tmp_path, {}, wanted, keep_bytes=0)
+    assert all(file.documents is not None for file in kept.pending)
+    assert kept.evidence == again.evidence and not kept.found_lines
+    expected = list(pending_documents(again.pending, UTC, [], again.found_lines))
+    # The inbox is gone before the cleaning: nothing is opened again.
+    shutil.rmtree(inbox)
+    errors: list[str] = []
+    assert list(pending_documents(kept.pending, UTC, errors)) == expected and not errors
+    assert any(d.kind == "html" and d.found_lines is not None for d in expected)
 
 
 def test_reading_the_inbox_on_several_processes_gives_what_one_process_gives(tmp_path: Path) -> None:
@@ -270,7 +291,7 @@ def test_an_html_page_main_text_is_found_once_and_only_for_the_same_content(
         return finder(html)
 
     monkeypatch.setattr(generator.clean, "main_content_lines", counted)
-    read = read_inbox_incrementally(inbox, tmp_path, {}, lambda key, content_hash: False)
+    read = read_inbox_incrementally(inbox, tmp_path, {}, lambda key, content_hash: False, keep_bytes=0)
     assert sorted(read.found_lines) == ["inbox/a.html", "inbox/b.html"] and len(searched) == 2
     # b.html changes between the reading and the cleaning: it is searched again, as it now is.
     (inbox / "b.html").write_text(_page("Council delays the bridge repair", 5))
