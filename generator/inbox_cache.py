@@ -128,11 +128,13 @@ def _read_for_evidence(path: Path, rel_path: str, zone: tzinfo, keep: bool = Fal
     return _FileReading(tuple(entries), tuple(warnings), found=tuple(found), kept=tuple(kept))
 
 
-KEEP_READ_BYTES = 256 * 1024 * 1024
+KEEP_READ_BYTES = 128 * 1024 * 1024
 """Bytes of inbox files to read (sidecars included) below which their documents are kept from
 the reading for the cleaning, rather than read again. Reading a file again (decoding it, parsing
 a feed or a sidecar) took about 3 of the 120 CPU-seconds of a full build of 10,000 articles
-(about 100 MB of files); at 100,000 the documents held would be over a gigabyte."""
+(58 MB of files), on the build process that feeds the workers. Keeping them raised that build's
+peak, all processes together, from 546 to 693 MiB; at 100,000 articles (about 580 MB) they would
+add more than a gigabyte, so a larger inbox is read again."""
 
 FOUND_LINES_LIMIT = 64 * 1024 * 1024
 """Characters of HTML pages' main text kept from the reading for the cleaning, at most: an
@@ -235,13 +237,17 @@ def pending_documents(
     """The documents that need cleaning, in inbox order: those kept from the first reading, or
     else each file read again as it is reached.
 
-    A document of `found_lines` (taken from it as it goes) carries the main text found at the
+    The files are taken off `pending` as they are reached, so that the documents kept from the
+    first reading are let go once the cleaning has them rather than held to the end of it. A
+    document of `found_lines` (taken from it as it goes) carries the main text found at the
     first reading, where its content is still the same. A file that can no longer be read adds
     its error to `errors`. A file changed since the first reading gives its new documents; their
     new hashes make the next build read it again.
     """
     found_lines = {} if found_lines is None else found_lines
-    for file in pending:
+    pending.reverse()  # taken off the end, in inbox order
+    while pending:
+        file = pending.pop()
         if file.documents is not None:
             yield from file.documents
             continue

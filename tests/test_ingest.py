@@ -222,6 +222,8 @@ def test_a_small_inbox_is_read_once_and_its_documents_are_the_ones_read_again_wo
     shutil.rmtree(inbox)
     errors: list[str] = []
     assert list(pending_documents(kept.pending, UTC, errors)) == expected and not errors
+    # Taken off the list as they are handed on, so that nothing holds them after their cleaning.
+    assert kept.pending == []
     assert any(d.kind == "html" and d.found_lines is not None for d in expected)
 
 
