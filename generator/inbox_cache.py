@@ -185,6 +185,7 @@ def read_inbox_incrementally(
     to_read = [(inbox / relative, rel_path) for relative, rel_path, _, cached in files if cached is None]
     if any(path.suffix.lower() in HTML_SUFFIXES for path, _ in to_read):
         load_extractor()  # before the workers fork, which then share it
+    # A stamp is the size and mtime of the file, then of its sidecar: [0] and [2] are the sizes.
     keep = sum(stamp[0] + stamp[2] for _, _, stamp, cached in files if cached is None) < keep_bytes
     readings = fork_imap(
         lambda file: _read_for_evidence(file[0], file[1], zone, keep),
