@@ -227,6 +227,30 @@ def test_a_lost_article_cache_is_written_again_even_when_no_article_changes(proj
     assert store.scan(known=load_cache(cache)) == 0 and len(store.files) == 5
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_article_cache_is_written_even_when_the_render_fails(
+    project: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    # With two processes the cache is written by a forked one while the render is planned: the
+    # build waits for it, and the render's own failure is the one raised.
+    import generator.pipeline
+
+    def broken_render(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the render broke")
+
+    monkeypatch.setattr(generator.pipeline, "build_site", broken_render)
+    config = replace(load_config(project), workers=workers)
+    with pytest.raises(RuntimeError, match="the render broke"):
+        build(project, config)
+    known = load_cache(project / ".broadsheet" / ARTICLE_CACHE)
+    articles = project / config.paths.articles
+    on_disk = {p.relative_to(articles).as_posix(): p.stat() for p in articles.rglob("*.md")}
+    assert len(on_disk) == 5
+    for relpath, stat in on_disk.items():
+        size, modified, file = known[relpath]
+        assert (size, modified) == (stat.st_size, stat.st_mtime_ns) and file is not None
+
+
 def test_a_removed_article_leaves_no_file_or_empty_folder_behind(tmp_path: Path) -> None:
     full = make_content()
     first = render_site(full, make_config(), [THEME], tmp_path)
