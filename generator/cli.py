@@ -20,9 +20,16 @@ import click
 
 from generator.config import SiteConfig, load_config, normalise_base_url
 from generator.errors import BroadsheetError, InputError, StrictModeError
-from generator.freshness import input_signature
+from generator.freshness import input_signature, inputs_seen, recorded_signature
 from generator.model import CleanDocument, RawDocument
-from generator.report import BuildReport, memory_rises, peak_memory_mib, project_lock, up_to_date_report
+from generator.report import (
+    STATE_DIR,
+    BuildReport,
+    memory_rises,
+    peak_memory_mib,
+    project_lock,
+    up_to_date_report,
+)
 from generator.sources import (
     SOURCES_FILE,
     append_sources,
@@ -122,13 +129,14 @@ def _run_build(project: Path, config: SiteConfig, show_progress: bool) -> BuildR
     started = time.perf_counter()
     with project_lock(project):
         # Checked before the stages are imported: a build with nothing to do needs none of them.
-        replayed = up_to_date_report(project, config, started)
+        seen = inputs_seen(project, config)
+        replayed = up_to_date_report(project, config, started, seen)
         if replayed is not None:
             return replayed
         from generator.pipeline import build_changed
 
         if not show_progress:
-            return build_changed(project, config, started)
+            return build_changed(project, config, started, seen=seen)
         bars: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -143,7 +151,7 @@ def _run_build(project: Path, config: SiteConfig, show_progress: bool) -> BuildR
             if done == total:
                 bar.__exit__(None, None, None)
 
-        return build_changed(project, config, started, progress)
+        return build_changed(project, config, started, progress, seen=seen)
 
 
 @cli.command("build")
@@ -334,21 +342,28 @@ def serve_command(project: Path, port: int, no_watch: bool) -> None:
 
 
 def _watch_and_rebuild(project: Path, config: SiteConfig) -> None:
-    from generator.pipeline import build
-
     last = input_signature(project, config)
     while True:
         time.sleep(1.0)
-        current = input_signature(project, config)
-        if current == last:
-            continue
-        try:
-            report = build(project, config)
-            log.info(f"rebuilt: {report.articles} articles, {report.events} events in {report.seconds:.1f} s")
-        except BroadsheetError as error:
-            log.error(str(error))
-        # Our own writes (articles, event pins) changed the tree: take the state after the build.
-        last = input_signature(project, config)
+        last = rebuild_if_changed(project, config, last)
+
+
+def rebuild_if_changed(project: Path, config: SiteConfig, last: str) -> str:
+    """Build when the inputs' signature is no longer `last`; the signature to watch for next."""
+    from generator.pipeline import build
+
+    if input_signature(project, config) == last:
+        return last
+    try:
+        report = build(project, config)
+    except BroadsheetError as error:
+        log.error(str(error))
+        # Not again until something changes: the state after the failed build.
+        return input_signature(project, config)
+    log.info(f"rebuilt: {report.articles} articles, {report.events} events in {report.seconds:.1f} s")
+    # What the build was made from, its own writes included: a file dropped in while it ran is
+    # not, so it is built next time round.
+    return recorded_signature(project / STATE_DIR) or input_signature(project, config)
 
 
 def _read_paths(paths: tuple[Path, ...], project: Path, config: SiteConfig) -> Iterator[RawDocument | str]:

@@ -37,7 +37,7 @@ from generator.executor import (
     shared_with_forks,
     worker_lost,
 )
-from generator.freshness import LastBuild, input_signature, record_last_build
+from generator.freshness import InputsSeen, LastBuild, inputs_seen, record_last_build
 from generator.inbox_cache import CachedFile, pending_documents, read_inbox_incrementally
 from generator.memory import release_free_memory
 from generator.model import Article, CleanDocument, Digest, Event, RawDocument, SiteContent
@@ -506,10 +506,11 @@ def build(
     """
     started = time.perf_counter()
     with project_lock(root):
-        replayed = up_to_date_report(root, config, started)
+        seen = inputs_seen(root, config)
+        replayed = up_to_date_report(root, config, started, seen)
         if replayed is not None:
             return replayed
-        return build_changed(root, config, started, progress, executor)
+        return build_changed(root, config, started, progress, executor, seen)
 
 
 def build_changed(
@@ -518,13 +519,16 @@ def build_changed(
     started: float,
     progress: ProgressCallback = _no_progress,
     executor: Executor | None = None,
+    seen: InputsSeen | None = None,
 ) -> BuildReport:
     """The stages of `build`, for a caller that holds the project lock and has found that the
     inputs changed since the last build (`up_to_date_report` returned None). `started` is when
-    the build began, for its duration.
+    the build began, for its duration; `seen` the inputs as walked for that check (walked here
+    when not given), recorded as what this build was made from.
     """
+    seen = seen or inputs_seen(root, config)
     try:
-        return _build_stages(root, config, started, progress, executor)
+        return _build_stages(root, config, started, progress, executor, seen)
     finally:
         # Loaded caches and the render plan are frozen for the build (see `generator.collector`); a
         # process that builds again (`broadsheet serve`) must get their memory back, and any garbage
@@ -538,6 +542,7 @@ def _build_stages(
     started: float,
     progress: ProgressCallback,
     executor: Executor | None,
+    seen: InputsSeen,
 ) -> BuildReport:
     state = root / STATE_DIR
     report = BuildReport()
@@ -588,9 +593,11 @@ def _build_stages(
             remembering.result()
     report.articles = len(articles)
     report.events = len(events)
-    # Taken after the build, which writes into the articles directory itself.
+    # The inputs as the build found them, but for the articles directory, which the build writes
+    # into itself: taken again now (see `generator.freshness`).
     record_last_build(state, LastBuild(
-        signature=input_signature(root, config), articles=report.articles, events=report.events,
+        signature=seen.with_folder_walked_again(root, config.paths.articles).signature,
+        articles=report.articles, events=report.events,
         pages=report.pages, warnings=tuple(report.diagnostics.warnings),
         errors=tuple(report.diagnostics.errors),
     ))  # fmt: skip

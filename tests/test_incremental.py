@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.caches import load_cache
+from generator.cli import rebuild_if_changed
 from generator.config import load_config
 from generator.content import ArticleFile, ArticleStore, KnownFile, trust_threshold
 from generator.executor import fork_imap
@@ -72,6 +73,49 @@ def test_a_changed_setting_is_not_up_to_date(project: Path) -> None:
     report = build(project, replace(config, title="Another title"))
     assert not report.up_to_date
     assert "Another title" in (project / "site" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("watched", [False, True])
+def test_a_file_dropped_into_the_inbox_during_a_build_is_built_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watched: bool
+) -> None:
+    # A build records the inputs it saw; one that recorded the inbox as it was at its end would
+    # call the next build up to date, and a file dropped in while it ran would never be built.
+    import generator.pipeline
+
+    project = make_project(tmp_path / "project", with_inbox=False)
+    inbox = project / "content" / "inbox"
+    for seed in SEEDS[:4]:
+        for companion in (seed, seed.with_name(seed.name + ".meta.yaml")):
+            if companion.exists():
+                (inbox / companion.name).write_bytes(companion.read_bytes())
+    group = generator.pipeline.group_events
+
+    def group_then_drop_a_file(*args: object, **kwargs: object) -> object:
+        newcomer = SEEDS[4]
+        for companion in (newcomer, newcomer.with_name(newcomer.name + ".meta.yaml")):
+            if companion.exists():
+                (inbox / companion.name).write_bytes(companion.read_bytes())
+        return group(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator.pipeline, "group_events", group_then_drop_a_file)
+    config = load_config(project)
+    if watched:
+        # `broadsheet serve` rebuilds when the inputs change: the one after the build that
+        # missed the file still sees a change.
+        last = rebuild_if_changed(project, config, "")
+        assert len(list((project / config.paths.articles).rglob("*.md"))) == 4
+        monkeypatch.undo()
+        last = rebuild_if_changed(project, config, last)
+        assert len(list((project / config.paths.articles).rglob("*.md"))) == 5
+        assert rebuild_if_changed(project, config, last) == last
+        assert build(project, config).up_to_date
+        return
+    assert build(project, config).articles == 4
+    monkeypatch.undo()
+    second = build(project, config)
+    assert not second.up_to_date and second.articles == 5
+    assert build(project, config).up_to_date
 
 
 def test_one_new_article_rewrites_only_the_pages_that_show_it(tmp_path: Path) -> None:
