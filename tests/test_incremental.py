@@ -43,6 +43,13 @@ def contents(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+def drop_seed(seed: Path, inbox: Path) -> None:
+    """Put a sample article (and its sidecar, if it has one) into an inbox."""
+    for companion in (seed, seed.with_name(seed.name + ".meta.yaml")):
+        if companion.exists():
+            (inbox / companion.name).write_bytes(companion.read_bytes())
+
+
 def full_build_of_articles(project: Path, target: Path) -> dict[str, bytes]:
     """The site a first build makes in a new project holding `project`'s articles and no inbox."""
     fresh = make_project(target, with_inbox=False)
@@ -86,16 +93,11 @@ def test_a_file_dropped_into_the_inbox_during_a_build_is_built_by_the_next(
     project = make_project(tmp_path / "project", with_inbox=False)
     inbox = project / "content" / "inbox"
     for seed in SEEDS[:4]:
-        for companion in (seed, seed.with_name(seed.name + ".meta.yaml")):
-            if companion.exists():
-                (inbox / companion.name).write_bytes(companion.read_bytes())
+        drop_seed(seed, inbox)
     group = generator.pipeline.group_events
 
     def group_then_drop_a_file(*args: object, **kwargs: object) -> object:
-        newcomer = SEEDS[4]
-        for companion in (newcomer, newcomer.with_name(newcomer.name + ".meta.yaml")):
-            if companion.exists():
-                (inbox / companion.name).write_bytes(companion.read_bytes())
+        drop_seed(SEEDS[4], inbox)
         return group(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(generator.pipeline, "group_events", group_then_drop_a_file)
@@ -122,17 +124,12 @@ def test_one_new_article_rewrites_only_the_pages_that_show_it(tmp_path: Path) ->
     project = make_project(tmp_path / "project", with_inbox=False)
     inbox = project / "content" / "inbox"
     for seed in SEEDS[:4]:
-        for companion in (seed, seed.with_name(seed.name + ".meta.yaml")):
-            if companion.exists():
-                (inbox / companion.name).write_bytes(companion.read_bytes())
+        drop_seed(seed, inbox)
     config = load_config(project)
     build(project, config)
     site = project / "site"
     before = stamps(site)
-    newcomer = SEEDS[4]
-    for companion in (newcomer, newcomer.with_name(newcomer.name + ".meta.yaml")):
-        if companion.exists():
-            (inbox / companion.name).write_bytes(companion.read_bytes())
+    drop_seed(SEEDS[4], inbox)
     report = build(project, config)
     after = stamps(site)
     rewritten = {path for path, stamp in after.items() if before.get(path) != stamp}
