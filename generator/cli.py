@@ -20,7 +20,7 @@ import click
 
 from generator.config import SiteConfig, load_config, normalise_base_url
 from generator.errors import BroadsheetError, InputError, StrictModeError
-from generator.freshness import input_signature, inputs_seen, recorded_signature
+from generator.freshness import input_signature, inputs_seen, read_last_build
 from generator.model import CleanDocument, RawDocument
 from generator.report import (
     STATE_DIR,
@@ -363,7 +363,8 @@ def rebuild_if_changed(project: Path, config: SiteConfig, last: str) -> str:
     log.info(f"rebuilt: {report.articles} articles, {report.events} events in {report.seconds:.1f} s")
     # What the build was made from, its own writes included: a file dropped in while it ran is
     # not, so it is built next time round.
-    return recorded_signature(project / STATE_DIR) or input_signature(project, config)
+    recorded = read_last_build(project / STATE_DIR)
+    return recorded.signature if recorded is not None else input_signature(project, config)
 
 
 def _read_paths(paths: tuple[Path, ...], project: Path, config: SiteConfig) -> Iterator[RawDocument | str]:

@@ -112,9 +112,15 @@ def last_build_if_current(
     """The last build's record when it saw exactly these inputs and its output is still there."""
     if not (root / config.paths.output).is_dir():
         return None
+    last = read_last_build(state_dir)
+    return last if last is not None and last.signature == signature else None
+
+
+def read_last_build(state_dir: Path) -> LastBuild | None:
+    """What the last successful build recorded; None when there is no readable record."""
     try:
         record = json.loads((state_dir / LAST_BUILD_FILE).read_text(encoding="utf-8"))
-        last = LastBuild(
+        return LastBuild(
             signature=str(record["signature"]),
             articles=int(record["articles"]),
             events=int(record["events"]),
@@ -122,15 +128,6 @@ def last_build_if_current(
             warnings=tuple(str(m) for m in record["warnings"]),
             errors=tuple(str(m) for m in record["errors"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return last if last.signature == signature else None
-
-
-def recorded_signature(state_dir: Path) -> str | None:
-    """The input signature the last successful build recorded, if any."""
-    try:
-        return str(json.loads((state_dir / LAST_BUILD_FILE).read_text(encoding="utf-8"))["signature"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -365,7 +365,7 @@ def group_events(
 
 # Up to this many articles, a build that uses several processes caches the articles directory
 # (`remember_articles`) in a forked process while this one plans the render, which it does on
-# one core: at 10,000 articles the two took 1.2-1.8 s and 1.6-2.3 s one after the other. Past
+# one core: at 10,000 articles the two took 1.2-1.9 s and 1.4-2.5 s one after the other. Past
 # it, before the render, as the cache's memory is let go before the plan is made: the fork would
 # hold a copy of every page of the articles it pickles while the plan of 100,000 is made.
 REMEMBER_ALONGSIDE_MOST = 20_000
@@ -510,7 +510,7 @@ def build(
         replayed = up_to_date_report(root, config, started, seen)
         if replayed is not None:
             return replayed
-        return build_changed(root, config, started, progress, executor, seen)
+        return build_changed(root, config, started, progress, executor, seen=seen)
 
 
 def build_changed(
@@ -519,14 +519,14 @@ def build_changed(
     started: float,
     progress: ProgressCallback = _no_progress,
     executor: Executor | None = None,
-    seen: InputsSeen | None = None,
+    *,
+    seen: InputsSeen,
 ) -> BuildReport:
     """The stages of `build`, for a caller that holds the project lock and has found that the
     inputs changed since the last build (`up_to_date_report` returned None). `started` is when
-    the build began, for its duration; `seen` the inputs as walked for that check (walked here
-    when not given), recorded as what this build was made from.
+    the build began, for its duration; `seen` the inputs as walked for that check, recorded as
+    what this build was made from.
     """
-    seen = seen or inputs_seen(root, config)
     try:
         return _build_stages(root, config, started, progress, executor, seen)
     finally:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.errors import LockedError
-from generator.freshness import InputsSeen, inputs_seen, last_build_if_current
+from generator.freshness import InputsSeen, last_build_if_current
 
 STATE_DIR = ".broadsheet"
 
@@ -94,15 +94,12 @@ def project_lock(root: Path, job: str = "build") -> Iterator[None]:
         handle.close()
 
 
-def up_to_date_report(
-    root: Path, config: SiteConfig, started: float, seen: InputsSeen | None = None
-) -> BuildReport | None:
+def up_to_date_report(root: Path, config: SiteConfig, started: float, seen: InputsSeen) -> BuildReport | None:
     """The last build's report again (warnings included) when no input changed since; else None.
 
     Call it holding the project lock. `started` is when the build began, for its duration;
-    `seen` the inputs as walked for it (walked here when not given).
+    `seen` the inputs as walked now (`freshness.inputs_seen`).
     """
-    seen = seen or inputs_seen(root, config)
     last = last_build_if_current(root, config, root / STATE_DIR, seen.signature)
     if last is None:
         return None
