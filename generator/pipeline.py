@@ -527,9 +527,12 @@ def build_changed(
     the build began, for its duration; `seen` the inputs as walked for that check, recorded as
     what this build was made from.
     """
+    # The spare's files are read into memory meanwhile, for the render's look at them.
+    warmer = publish.SpareWarmer.start(root / config.paths.output, root / STATE_DIR)
     try:
         return _build_stages(root, config, started, progress, executor, seen)
     finally:
+        warmer.stop()
         # Loaded caches and the render plan are frozen for the build (see `generator.collector`); a
         # process that builds again (`broadsheet serve`) must get their memory back, and any garbage
         # frozen with them.

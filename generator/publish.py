@@ -76,6 +76,59 @@ def take_spare_record(state: Path) -> SpareRecord | None:
     return SpareRecord(str(data.get("manifest")), tuple(map(str, written)), tuple(map(str, removed)))
 
 
+class SpareWarmer:
+    """A `find` process that reads every directory entry and inode of the spare, started when a
+    build begins, so that they are in memory by the time the render looks for each file of the
+    site there (`render.incremental.make_outputs`).
+
+    With the file system's caches cold (after a reboot, on a new CI runner, after a large build)
+    that look was a disk read per file: 4.9-8.2 s for the 49,656 files of a 10,000-article site,
+    about 45 s at 100,000, most of the time of adding one article. `find` reads them in 3.9 s at
+    10,000, while the build reads the inbox, groups the articles and plans the render, which do
+    not need them. It only reads; what the render decides does not depend on it.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes] | None) -> None:
+        self._process = process
+
+    @classmethod
+    def start(cls, output: Path, state: Path) -> SpareWarmer:
+        """Start reading the spare of `output`, where the last build left one with its record
+        (a build with no record makes the spare again by linking the site, which reads it)."""
+        spare = spare_folder(output)
+        find = shutil.which("find")
+        if find is None or not (state / SPARE_RECORD).is_file() or not spare.is_dir() or spare.is_symlink():
+            return cls(None)
+        try:
+            # `-size` makes find stat each file, which reads its inode as the render's look will.
+            process = subprocess.Popen(
+                [find, str(spare), "-type", "f", "-size", "+0"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            return cls(None)
+        return cls(process)
+
+    @property
+    def started(self) -> bool:
+        """Whether a `find` was started."""
+        return self._process is not None
+
+    @property
+    def running(self) -> bool:
+        """Whether it is still reading."""
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self) -> None:
+        """End the reading if it is still going (the build is over, or failed)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+        if self._process is not None:
+            self._process.wait()
+
+
 def workspace(output: Path, state: Path, manifest: Path, workers: int = 1) -> Path:
     """A folder that holds exactly the live site's files, to render the next site into: the
     spare, caught up with the last build's changes or else hard-linked afresh, or a new empty

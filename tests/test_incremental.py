@@ -22,6 +22,7 @@ from generator.executor import fork_imap
 from generator.fsutil import file_system_clock_ns
 from generator.model import SiteContent, article_digest, article_text_digest
 from generator.pipeline import ARTICLE_CACHE, build
+from generator.publish import SpareWarmer
 from generator.render import render_site, urls
 from generator.render.digest import Report, Story
 from generator.render.incremental import Fingerprints, write_if_changed
@@ -412,6 +413,35 @@ def test_files_deleted_by_hand_from_the_site_are_made_again_and_stay(tmp_path: P
         edit(number)
         assert [name for name in deleted if not (site / name).is_file()] == []
     assert contents(site) == full_build_of_articles(project, tmp_path / "fresh")
+
+
+def test_the_spare_is_read_ahead_only_for_a_build_that_uses_it_and_never_outlives_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "project")
+    config = load_config(project)
+    site, state = project / "site", project / ".broadsheet"
+    assert not SpareWarmer.start(site, state).started  # no site, no spare yet
+    build(project, config)
+    warmer = SpareWarmer.start(site, state)
+    assert warmer.started
+    warmer.stop()
+    assert not warmer.running
+    # Without its record the spare is linked afresh from the site, which reads it anyway.
+    record = (state / "spare.json").read_bytes()
+    (state / "spare.json").unlink()
+    assert not SpareWarmer.start(site, state).started
+    (state / "spare.json").write_bytes(record)
+    # A reading still going when the build ends is stopped then.
+    slow = tmp_path / "find"
+    slow.write_text("#!/bin/sh\nexec sleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(shutil, "which", lambda name: str(slow))
+    warmer = SpareWarmer.start(site, state)
+    assert warmer.running
+    begun = time.monotonic()
+    warmer.stop()
+    assert not warmer.running and time.monotonic() - begun < 10
 
 
 def test_a_second_article_naming_a_person_links_the_first_one_to_their_new_page(tmp_path: Path) -> None:
