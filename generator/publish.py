@@ -97,7 +97,7 @@ class SpareWarmer:
         (a build with no record makes the spare again by linking the site, which reads it)."""
         spare = spare_folder(output)
         find = shutil.which("find")
-        if find is None or not (state / SPARE_RECORD).is_file() or not spare.is_dir() or spare.is_symlink():
+        if find is None or not (state / SPARE_RECORD).is_file() or not _usable(spare):
             return cls(None)
         try:
             # `-size` makes find stat each file, which reads its inode as the render's look will.
@@ -123,9 +123,8 @@ class SpareWarmer:
 
     def stop(self) -> None:
         """End the reading if it is still going (the build is over, or failed)."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
         if self._process is not None:
+            self._process.kill()  # does nothing once it has ended and been waited for
             self._process.wait()
 
 
@@ -138,13 +137,17 @@ def workspace(output: Path, state: Path, manifest: Path, workers: int = 1) -> Pa
     if not output.is_dir():
         retire(spare, output)
         return Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
-    usable = spare.is_dir() and not spare.is_symlink()
-    if record is not None and usable and record.manifest == manifest_digest(manifest):
+    if record is not None and _usable(spare) and record.manifest == manifest_digest(manifest):
         catch_up(spare, output, record.written, record.removed)
         return spare
     retire(spare, output)
     link_tree(output, spare, workers)
     return spare
+
+
+def _usable(spare: Path) -> bool:
+    """Whether `spare` is a real folder a build may render into (a link could point anywhere)."""
+    return spare.is_dir() and not spare.is_symlink()
 
 
 def catch_up(spare: Path, live: Path, written: Iterable[str], removed: Iterable[str]) -> None:
