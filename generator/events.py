@@ -37,7 +37,7 @@ from generator.memory import release_free_memory
 from generator.model import Article, ArticleText, Event, article_digest
 from generator.packed import PackedRows
 from generator.slugs import slugify
-from generator.summarise.text import fold, stem
+from generator.summarise.text import CHUNK_MEMO_LIMIT, fold, stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -273,6 +273,17 @@ _NGRAM_MULTIPLIER = 0x100000001B3
 _WORD = re.compile(r"\w+")
 
 
+def _word_hashes(chunk: str) -> tuple[int, ...]:
+    """The hashes of the lowercased words of a chunk of text between spaces."""
+    return tuple(map(hash, _WORD.findall(chunk.lower())))
+
+
+# No word spans white space, and lowercasing does not look across it, so a text's words are its
+# chunks' words one after the other. Each distinct chunk is taken apart once per process: the
+# pattern and the hashing were two thirds of making an article's n-grams.
+_CHUNK_WORD_HASHES: BoundedMemo[str, tuple[int, ...]] = BoundedMemo(_word_hashes, limit=CHUNK_MEMO_LIMIT)
+
+
 def word_ngram_hashes(text: str, size: int) -> np.ndarray:
     """Hashes of a text's distinct word `size`-grams (lowercased), sorted."""
     import numpy as np
@@ -289,7 +300,8 @@ def _ngram_hash_array(text: str, size: int) -> np.ndarray:
     import numpy as np
 
     multiplier = np.uint64(_NGRAM_MULTIPLIER)
-    words = np.fromiter(map(hash, _WORD.findall(text.lower())), dtype=np.int64).view(np.uint64)
+    hashes = itertools.chain.from_iterable(map(_CHUNK_WORD_HASHES.__getitem__, text.split()))
+    words = np.fromiter(hashes, dtype=np.int64).view(np.uint64)
     count = len(words) - size + 1
     if count <= 0:
         return np.zeros(0, dtype=np.int64)

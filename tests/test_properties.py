@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
@@ -22,12 +23,16 @@ from generator.content import (
     render_markdown_file,
 )
 from generator.errors import InputError
+from generator.events import _ngram_hash_array
 from generator.ingest import read_document
 from generator.model import Article, CleanDocument, Digest, Quote, RawDocument
 from generator.render.feeds import atom_feed, rss_feed
 from generator.render.markdown import markdown_to_html, plain_paragraphs_html
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 from generator.summarise import _DISAGREEMENT, _disagrees
+from generator.summarise.keywords import _CHUNK_TAG_WORDS, _tag_word
+from generator.summarise.text import _WORD as SUMMARY_WORD
+from generator.summarise.text import _content_term, chunk_values, content_term_counts, content_terms
 
 EXAMPLES = 200
 text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400)
@@ -181,3 +186,30 @@ line_ends = st.lists(st.sampled_from(END_PIECES), max_size=10).map("".join)
 @given(st.one_of(line_ends, text))
 def test_the_sentence_end_is_the_pattern_it_replaced(line: str) -> None:
     assert ends_sentence(line) == (SENTENCE_END.search(line) is not None)
+
+
+# Text cut into chunks at every kind of white space (Unicode's too), with the punctuation,
+# apostrophes, hyphens, digits, case pairs and final sigma that words are made of and folded by.
+CHUNK_PIECES = [
+    "Talks", "talks,", "it's", "Putin’s", "U.S.", "re-elect", "-", "'", "’", "_", "2024", "x9", "ΣΟΦΟΣ", "ς",
+    "İstanbul", "ß", "Zoë", "e\u0301", "(Kyiv)", "“We", "said.”", " ", "  ", "\t", "\n", "\xa0", "\u2003",
+    "\u3000", "\x1c", "\x85", "\u2028",
+]  # fmt: skip
+chunked_texts = st.one_of(st.lists(st.sampled_from(CHUNK_PIECES), max_size=40).map("".join), text)
+
+
+@settings(max_examples=EXAMPLES * 5, deadline=None)
+@given(chunked_texts)
+def test_words_taken_chunk_by_chunk_are_the_words_of_the_whole_text(value: str) -> None:
+    tokens = SUMMARY_WORD.findall(value)
+    expected_terms = [term for term in map(_content_term, tokens) if term]
+    assert content_terms(value) == expected_terms
+    assert list(content_term_counts(value).items()) == list(Counter(expected_terms).items())
+    assert list(chunk_values(_CHUNK_TAG_WORDS, value)) == [w for w in map(_tag_word, tokens) if w]
+    hashes = [hash(word) for word in re.findall(r"\w+", value.lower())]
+    for size in (1, 3):
+        windows = [hashes[i : i + size] for i in range(len(hashes) - size + 1)]
+        expected = [
+            sum(h * 0x100000001B3 ** (size - 1 - k) for k, h in enumerate(w)) % 2**64 for w in windows
+        ]
+        assert [h % 2**64 for h in _ngram_hash_array(value, size).tolist()] == expected

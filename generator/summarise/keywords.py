@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from generator.memo import BoundedMemo
-from generator.summarise.text import fold, stop_words, tokens, words
+from generator.summarise.text import chunk_memo, chunk_values, fold, stop_words, words
 
 # Words frequent in all news, which make poor tags whatever their count.
 _NEWS_WORDS = frozenset(
@@ -25,6 +25,7 @@ def _tag_word(token: str) -> str:
 # Each distinct token is judged once per process: the paragraphs of a corpus repeat a few
 # thousand words.
 _TAG_WORDS: BoundedMemo[str, str] = BoundedMemo(_tag_word)
+_CHUNK_TAG_WORDS = chunk_memo(_TAG_WORDS.__getitem__)
 
 
 def extract_keywords(
@@ -34,7 +35,7 @@ def extract_keywords(
     counts: Counter[str] = Counter()
     spread: Counter[str] = Counter()
     for paragraph in paragraphs:
-        found = [word for word in map(_TAG_WORDS.__getitem__, tokens(paragraph)) if word]
+        found = list(chunk_values(_CHUNK_TAG_WORDS, paragraph))
         counts.update(found)
         spread.update(set(found))
     for word in words(title):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 from generator.memo import BoundedMemo
 
@@ -45,11 +47,6 @@ def words(text: str) -> list[str]:
     return [fold(token) for token in _WORD.findall(text)]
 
 
-def tokens(text: str) -> list[str]:
-    """The raw tokens `words` folds, as they appear in the text."""
-    return _WORD.findall(text)
-
-
 _SUFFIXES = ("ational", "ization", "fulness", "ousness", "iveness", "ments", "ment", "ings", "ing", "edly",
              "ies", "ied", "ed", "es", "ly", "s")  # fmt: skip
 
@@ -72,14 +69,37 @@ def _content_term(token: str) -> str:
 # Each distinct token is folded, checked and stemmed once per process.
 _CONTENT_TERMS: BoundedMemo[str, str] = BoundedMemo(_content_term)
 
+CHUNK_MEMO_LIMIT = 50_000
+"""Chunks of text a per-chunk memo keeps: the common words with their punctuation, about 12 MB."""
+
+
+def chunk_memo(token_value: Callable[[str], str]) -> BoundedMemo[str, tuple[str, ...]]:
+    """A per-process memo from a chunk of text between spaces ("talks,") to the non-empty
+    `token_value` of each of its tokens (the words `words` folds), in order.
+
+    No token spans white space, so a text's tokens are its chunks' tokens one after the other.
+    `str.split` finds the chunks in C; the token pattern was most of the time of counting a
+    sentence's terms, and a corpus repeats the same few thousand chunks (1.4 times as fast).
+    """
+    return BoundedMemo(
+        lambda chunk: tuple(filter(None, map(token_value, _WORD.findall(chunk)))), limit=CHUNK_MEMO_LIMIT
+    )
+
+
+def chunk_values(memo: BoundedMemo[str, tuple[str, ...]], text: str) -> Iterator[str]:
+    """The values a `chunk_memo` gives for the tokens of `text`, in order."""
+    return chain.from_iterable(map(memo.__getitem__, text.split()))
+
+
+_CHUNK_CONTENT_TERMS = chunk_memo(_CONTENT_TERMS.__getitem__)
+
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content words: no stop words, no one- or two-letter words."""
-    known = _CONTENT_TERMS
-    return [term for term in map(known.__getitem__, _WORD.findall(text)) if term]
+    return list(chunk_values(_CHUNK_CONTENT_TERMS, text))
 
 
 def content_term_counts(text: str) -> Counter[str]:
     """`content_terms` counted: each term once, in order of first use, with how often it occurs."""
     # Counted as they are looked up, with no list between: a summary counts every sentence's.
-    return Counter(filter(None, map(_CONTENT_TERMS.__getitem__, _WORD.findall(text))))
+    return Counter(chunk_values(_CHUNK_CONTENT_TERMS, text))
