@@ -37,7 +37,7 @@ from generator.memory import release_free_memory
 from generator.model import Article, ArticleText, Event, article_digest
 from generator.packed import PackedRows
 from generator.slugs import slugify
-from generator.summarise.text import CHUNK_MEMO_LIMIT, fold, stem
+from generator.summarise.text import CHUNK_MEMO_LIMIT, chunk_values, fold, stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -300,8 +300,7 @@ def _ngram_hash_array(text: str, size: int) -> np.ndarray:
     import numpy as np
 
     multiplier = np.uint64(_NGRAM_MULTIPLIER)
-    hashes = itertools.chain.from_iterable(map(_CHUNK_WORD_HASHES.__getitem__, text.split()))
-    words = np.fromiter(hashes, dtype=np.int64).view(np.uint64)
+    words = np.fromiter(chunk_values(_CHUNK_WORD_HASHES, text), dtype=np.int64).view(np.uint64)
     count = len(words) - size + 1
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
