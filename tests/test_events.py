@@ -116,10 +116,15 @@ texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=30).map(" ".join)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(texts, st.integers(0, 24 * 30)), min_size=1, max_size=14))
-def test_candidate_pairs_are_near_in_time_and_share_a_distinctive_term(items: list[tuple[str, int]]) -> None:
+@given(
+    st.lists(st.tuples(texts, st.integers(0, 24 * 30)), min_size=1, max_size=14),
+    st.sampled_from([1, 2, 3, 50]),
+)
+def test_candidate_pairs_are_near_in_time_share_a_distinctive_term_and_are_closest_partners(
+    items: list[tuple[str, int]], partners: int
+) -> None:
     articles = [article(i, body, hours) for i, (body, hours) in enumerate(items)]
-    rules = GroupingSettings(window_days=3, blocking_terms=3)
+    rules = GroupingSettings(window_days=3, blocking_terms=3, partners_per_article=partners)
     bags = [{word: float(body.split().count(word)) for word in body.split()} for body, _ in items]
     normalised = tfidf_vectors(bags)
     top = [
@@ -127,12 +132,21 @@ def test_candidate_pairs_are_near_in_time_and_share_a_distinctive_term(items: li
         for v in normalised
     ]
     holders = {term: sum(term in t for t in top) for term in WORDS}
-    expected = {
-        (a, b)
-        for a, b in itertools.combinations(range(len(articles)), 2)
-        if abs(articles[a].date - articles[b].date) <= timedelta(days=rules.window_days)
-        and any(holders[term] <= max(100, len(articles) // 20) for term in top[a] & top[b])
-    }
+
+    def closeness(a: int, b: int) -> float:
+        """The dot product over the distinctive terms the two share (0 where none, or too far)."""
+        if a == b or abs(articles[a].date - articles[b].date) > timedelta(days=rules.window_days):
+            return 0.0
+        total = 0.0
+        for term in sorted(top[a] & top[b]):
+            if holders[term] <= max(100, len(articles) // 20):
+                total += normalised[a][term] * normalised[b][term]
+        return total
+
+    expected = set()
+    for a in range(len(articles)):
+        ranked = sorted((-closeness(a, b), b) for b in range(len(articles)) if closeness(a, b) > 0)
+        expected |= {(min(a, b), max(a, b)) for _, b in ranked[:partners]}
     found = candidate_pairs(articles, TermVectors.from_dicts(normalised), rules)
     pairs = found.as_dict()
     assert set(pairs) == expected
