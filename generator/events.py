@@ -328,8 +328,8 @@ def body_passage_hashes(text: ArticleText) -> np.ndarray:
 @dataclass(frozen=True)
 class SimilarPairs:
     """Candidate pairs of articles and their cosine similarities, as numpy arrays: a year of
-    100,000 articles has tens of millions of candidate pairs, which as a dict of tuples would
-    need gigabytes.
+    100,000 articles has millions of candidate pairs, which as a dict of tuples would need
+    gigabytes.
     """
 
     count: int
