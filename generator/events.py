@@ -443,7 +443,7 @@ def candidate_partners(
         del own, other, where
         first, second = links // n, links % n
         # Each article's partners, closest first; the first `partners_per_article` kept.
-        ranked = np.lexsort((second, -shared, first))
+        ranked = _closest_first(first, second, shared, n)
         first, second = first[ranked], second[ranked]
         place = np.arange(len(first)) - np.searchsorted(first, first)
         kept = place < settings.partners_per_article
@@ -455,6 +455,22 @@ def candidate_partners(
             waiting = 0
     _keep_distinct(found)
     return found.pop()
+
+
+def _closest_first(first: np.ndarray, second: np.ndarray, shared: np.ndarray, n: int) -> np.ndarray:
+    """The order of the pairs (first, second) of `n` articles by `first`, then by `shared`
+    descending, then by `second`.
+
+    As one number where it fits in 63 bits (the sums as their rank), which numpy sorts in one
+    pass: sorting by the three keys in turn was half of finding the candidate pairs at 100,000
+    articles. The pairs are distinct, so the order is the same either way.
+    """
+    import numpy as np
+
+    heaviness, rank = np.unique(-shared, return_inverse=True)
+    if n * n * (len(heaviness) + 1) < 2**SORT_KEY_BITS:
+        return np.argsort((first * len(heaviness) + rank) * n + second)
+    return np.lexsort((second, -shared, first))
 
 
 def _top_term_entries(
