@@ -13,6 +13,7 @@ PIPELINE_VERSION = "3"
 # made again once. 2: articles carry their digests (`model.article_digest`, `article_text_digest`).
 # 3: the inbox cache holds each document's lines as keys (`clean.line_key`), not as text.
 # 4: the search-terms cache holds each text's weights packed (`render.search.TermWeights`).
-CACHE_FORMAT = "4"
+# 5: an article's digest hashes its fields' text, not the article's repr (`model.article_digest`).
+CACHE_FORMAT = "5"
 
 __all__ = ["CACHE_FORMAT", "PIPELINE_VERSION", "__version__"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from typing import Any
 
 import feedparser
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +27,7 @@ from generator.content import (
 from generator.errors import InputError
 from generator.events import _ngram_hash_array
 from generator.ingest import read_document
-from generator.model import Article, CleanDocument, Digest, Quote, RawDocument
+from generator.model import Article, CleanDocument, Digest, Quote, RawDocument, article_digest
 from generator.render.feeds import atom_feed, rss_feed
 from generator.render.markdown import markdown_to_html, plain_paragraphs_html
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
@@ -213,3 +215,39 @@ def test_words_taken_chunk_by_chunk_are_the_words_of_the_whole_text(value: str) 
             sum(h * 0x100000001B3 ** (size - 1 - k) for k, h in enumerate(w)) % 2**64 for w in windows
         ]
         assert [h % 2**64 for h in _ngram_hash_array(value, size).tolist()] == expected
+
+
+# A few short pieces, so that two drawn texts are often equal, or differ only by where one text
+# ends and the next begins.
+_PIECES = st.sampled_from(["", "a", "ab", "b", "\x00", "é", "None", "s1:"])
+_TEXTS = st.lists(_PIECES, max_size=3).map("".join)
+_DIGEST_FIELDS: dict[str, st.SearchStrategy[Any]] = {
+    "title": _TEXTS,
+    "summary": _TEXTS,
+    "body": _TEXTS,
+    "source": st.none() | _TEXTS,
+    "author": st.none() | _TEXTS,
+    "tags": st.lists(_TEXTS, max_size=2).map(tuple),
+    "quotes": st.lists(st.builds(Quote, _TEXTS, st.none() | _TEXTS), max_size=2).map(tuple),
+    "event": _TEXTS,
+    "edited": st.booleans(),
+}
+
+
+@settings(max_examples=500)
+@given(st.data())
+def test_article_digests_are_equal_exactly_when_the_articles_are(data: st.DataObject) -> None:
+    plain = Article(path="a.md", slug="a", title="", date=datetime(2025, 1, 1, tzinfo=UTC), date_source="given",
+                    summary="", body="")  # fmt: skip
+    first = replace(plain, **{name: data.draw(values) for name, values in _DIGEST_FIELDS.items()})
+    # The second differs from the first in a few fields at most (its neighbours, often).
+    changed = data.draw(st.lists(st.sampled_from(sorted(_DIGEST_FIELDS)), max_size=3, unique=True))
+    second = replace(first, **{name: data.draw(_DIGEST_FIELDS[name]) for name in changed})
+    assert (article_digest(first) == article_digest(second)) == (first == second)
+    # Text moved from the end of one field to the start of another makes another article.
+    giver, taker = data.draw(st.lists(st.sampled_from(["title", "summary", "body", "event"]), min_size=2,
+                                      max_size=2, unique=True))  # fmt: skip
+    moved = data.draw(_TEXTS.filter(bool))
+    before = replace(first, **{giver: getattr(first, giver) + moved})
+    after = replace(first, **{taker: moved + getattr(first, taker)})
+    assert article_digest(before) != article_digest(after)
