@@ -76,7 +76,7 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 TokenTerms = tuple[str, str] | tuple[()]
 # Articles whose TF-IDF weights are computed at once.
 TERM_VECTOR_BLOCK = 1024
-# The bits of a one-number sort key (see `_top_term_entries`); above them, three keys in turn.
+# The bits of a one-number sort key (see `_heaviest_first`); above them, three keys in turn.
 SORT_KEY_BITS = 63
 # Joins an article's terms into one string; no term holds it.
 TERM_SEPARATOR = "\x00"
@@ -443,7 +443,7 @@ def candidate_partners(
         del own, other, where
         first, second = links // n, links % n
         # Each article's partners, closest first; the first `partners_per_article` kept.
-        ranked = _closest_first(first, second, shared, n)
+        ranked = _heaviest_first(first, shared, second, n, n)
         first, second = first[ranked], second[ranked]
         place = np.arange(len(first)) - np.searchsorted(first, first)
         kept = place < settings.partners_per_article
@@ -457,20 +457,24 @@ def candidate_partners(
     return found.pop()
 
 
-def _closest_first(first: np.ndarray, second: np.ndarray, shared: np.ndarray, n: int) -> np.ndarray:
-    """The order of the pairs (first, second) of `n` articles by `first`, then by `shared`
-    descending, then by `second`.
+def _heaviest_first(
+    major: np.ndarray, weights: np.ndarray, minor: np.ndarray, majors: int, minors: int
+) -> np.ndarray:
+    """The order of the entries by `major`, then by `weights` descending, then by `minor`, where
+    0 <= major < `majors`, 0 <= minor < `minors` and no two entries share both.
 
-    As one number where it fits in 63 bits (the sums as their rank), which numpy sorts in one
-    pass: sorting by the three keys in turn was half of finding the candidate pairs at 100,000
-    articles. The pairs are distinct, so the order is the same either way.
+    As one number where it fits in `SORT_KEY_BITS` bits (the weights as their rank), which numpy
+    sorts in one pass; otherwise by the three keys in turn (`np.lexsort`). The three keys in turn
+    took 1.0 s of the grouping at 10,000 articles for the top terms (0.22 s as one number), and
+    half of finding the candidate pairs at 100,000 articles for the partners. No two entries
+    tie on all three, so the order is the same either way.
     """
     import numpy as np
 
-    heaviness, rank = np.unique(-shared, return_inverse=True)
-    if n * n * (len(heaviness) + 1) < 2**SORT_KEY_BITS:
-        return np.argsort((first * len(heaviness) + rank) * n + second)
-    return np.lexsort((second, -shared, first))
+    heaviness, rank = np.unique(-weights, return_inverse=True)
+    if (majors + 1) * (len(heaviness) + 1) * (minors + 1) < 2**SORT_KEY_BITS:
+        return np.argsort((major * len(heaviness) + rank) * minors + minor)
+    return np.lexsort((minor, -weights, major))
 
 
 def _top_term_entries(
@@ -481,7 +485,6 @@ def _top_term_entries(
     import numpy as np
 
     chosen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    terms_in_all = len(vectors.vocabulary) + 1
     # A block of articles at a time, to keep the sorting arrays short.
     for block in range(0, len(vectors), TERM_VECTOR_BLOCK):
         last = min(block + TERM_VECTOR_BLOCK, len(vectors))
@@ -489,14 +492,8 @@ def _top_term_entries(
         lengths = np.diff(vectors.starts[block : last + 1])
         owner = np.repeat(np.arange(last - block), lengths)
         terms, weights = vectors.terms[low:high], vectors.weights[low:high]
-        # Ordered by article, heaviest first, ties by term: as one number where it fits in 63 bits
-        # (the weights as their rank), which sorts in one pass where sorting by the three keys in
-        # turn took 1.0 s of the grouping at 10,000 articles (0.22 s this way).
-        heaviness, rank = np.unique(-weights, return_inverse=True)
-        if (last - block + 1) * (len(heaviness) + 1) * terms_in_all < 2**SORT_KEY_BITS:
-            order = np.argsort((owner * len(heaviness) + rank) * terms_in_all + terms)
-        else:
-            order = np.lexsort((terms, -weights, owner))
+        # Ordered by article, heaviest first, ties by term.
+        order = _heaviest_first(owner, weights, terms, last - block, len(vectors.vocabulary))
         place = np.arange(len(order)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         top = order[place < count]
         chosen.append((terms[top], owner[top] + block, weights[top]))
@@ -998,8 +995,7 @@ def assign_events(
         # process matches the passages, which it does alone (a core idle for 1.8 s at 10,000).
         # Past it, one after the other: the terms would wait here, on top of the matching.
         early = reading.enter_context(read_terms()) if len(articles) <= TERMS_WHILE_MATCHING_MOST else None
-        quoting = shared_passage_pairs(articles, settings, passages)
-        passages.clear()
+        quoting = shared_passage_pairs(articles, settings, passages)  # uses the passages up
         release_free_memory()  # the matching's sorting arrays, before the terms' rows come
         terms_read = early if early is not None else reading.enter_context(read_terms())
         # Each article's terms are numbered as its slice of results arrives: all the articles'
