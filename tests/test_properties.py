@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import replace
@@ -32,6 +33,7 @@ from generator.render.feeds import atom_feed, rss_feed
 from generator.render.markdown import markdown_to_html, plain_paragraphs_html
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 from generator.summarise import _DISAGREEMENT, _disagrees
+from generator.summarise.extractive import Candidate, _usable, select, similarity
 from generator.summarise.keywords import _CHUNK_TAG_WORDS, _tag_word
 from generator.summarise.text import _WORD as SUMMARY_WORD
 from generator.summarise.text import _content_term, chunk_values, content_term_counts, content_terms
@@ -251,3 +253,44 @@ def test_article_digests_are_equal_exactly_when_the_articles_are(data: st.DataOb
     before = replace(first, **{giver: getattr(first, giver) + moved})
     after = replace(first, **{taker: moved + getattr(first, taker)})
     assert article_digest(before) != article_digest(after)
+
+
+term_bags = st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 5)).map(Counter)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(term_bags, term_bags)
+def test_similarity_is_the_cosine_of_two_term_bags(a: Counter[str], b: Counter[str]) -> None:
+    def norm(bag: Counter[str]) -> float:
+        return math.sqrt(sum(count * count for count in bag.values())) or 1.0
+
+    dot = sum(a[term] * b[term] for term in set(a) | set(b))
+    assert similarity(a, b) == dot / (norm(a) * norm(b))
+    assert similarity(b, a) == similarity(a, b)
+
+
+summary_sentences = st.builds(
+    lambda opening, words, ending: opening + " ".join(words) + ending,
+    st.sampled_from(["", "", "(", '"', "He ", "But "]),
+    st.lists(st.sampled_from("talks ceasefire minister troops border grain port vote".split()), max_size=70),
+    st.sampled_from([".", ".", "?", '."']),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.tuples(summary_sentences, st.integers(0, 2), st.floats(0, 3)), max_size=25), st.data())
+def test_selection_skips_unusable_sentences_as_if_they_were_never_offered(
+    drawn: list[tuple[str, int, float]], data: st.DataObject
+) -> None:
+    cands = [
+        Candidate(sentence, document, position, content_term_counts(sentence))
+        for position, (sentence, document, _) in enumerate(drawn)
+    ]
+    scores = [score for _, _, score in drawn]
+    budget = data.draw(st.sampled_from([{"sentences": 3}, {"words": 40}]))
+    chosen = select(cands, scores, redundancy=0.5, per_document_penalty=0.3, **budget)
+    offered = [i for i, c in enumerate(cands) if _usable(c)]
+    expected = select([cands[i] for i in offered], [scores[i] for i in offered], redundancy=0.5,
+                      per_document_penalty=0.3, **budget)  # fmt: skip
+    assert chosen == expected
+    assert all(_usable(c) for c in chosen)
