@@ -33,6 +33,7 @@ from generator.render.feeds import atom_feed, rss_feed
 from generator.render.markdown import markdown_to_html, plain_paragraphs_html
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 from generator.summarise import _DISAGREEMENT, _disagrees
+from generator.summarise.entities import _merge_short_forms
 from generator.summarise.extractive import Candidate, _usable, select, similarity
 from generator.summarise.keywords import _CHUNK_TAG_WORDS, _tag_word
 from generator.summarise.text import _WORD as SUMMARY_WORD
@@ -294,3 +295,29 @@ def test_selection_skips_unusable_sentences_as_if_they_were_never_offered(
                       per_document_penalty=0.3, **budget)  # fmt: skip
     assert chosen == expected
     assert all(_usable(c) for c in chosen)
+
+
+name_counts = st.dictionaries(
+    st.lists(st.sampled_from(["Anna", "Ivan", "Petrov", "Kim", "Lee"]), min_size=1, max_size=3).map(" ".join),
+    st.integers(1, 3),
+).map(Counter)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(name_counts, name_counts)
+def test_a_lone_name_goes_to_the_most_named_full_name_it_begins_or_ends(
+    people: Counter[str], unknown: Counter[str]
+) -> None:
+    full_names = [name for name in people if len(name.split()) >= 2]
+    expected: Counter[str] = Counter({name: count for name, count in people.items() if name in full_names})
+    for bag, keep_lone in ((people, True), (unknown, False)):
+        for name, count in bag.items():
+            if len(name.split()) != 1:
+                continue
+            matches = [full for full in full_names if name in (full.split()[0], full.split()[-1])]
+            if matches:
+                # The first of the most mentioned, in the order the text named them.
+                expected[max(matches, key=people.__getitem__)] += count
+            elif keep_lone or count >= 2:
+                expected[name] += count
+    assert _merge_short_forms(people, unknown) == expected

@@ -255,8 +255,14 @@ def extract_entities(text: str, limit: int = 10) -> tuple[tuple[str, ...], tuple
 def _merge_short_forms(people: Counter[str], unknown: Counter[str]) -> Counter[str]:
     """Fold "Putin" into "Vladimir Putin" where the text uses both; drop unmatched lone words."""
     full_names = [name for name in people if len(name.split()) >= 2]
-    # (first word, last word) of each full name, split once rather than for every lone word.
-    ends = [(full.split()[0], full.split()[-1], full) for full in full_names]
+    # The full names each word begins or ends, in the order of `full_names`: a lone word's
+    # matches are looked up, not searched for among every full name.
+    by_end: dict[str, list[str]] = {}
+    for full in full_names:
+        parts = full.split()
+        by_end.setdefault(parts[0], []).append(full)
+        if parts[-1] != parts[0]:
+            by_end.setdefault(parts[-1], []).append(full)
     merged: Counter[str] = Counter()
     for name, count in people.items():
         if len(name.split()) >= 2:
@@ -265,7 +271,7 @@ def _merge_short_forms(people: Counter[str], unknown: Counter[str]) -> Counter[s
         for name, count in bag.items():
             if len(name.split()) != 1:
                 continue
-            matches = [full for first, last, full in ends if last == name or first == name]
+            matches = by_end.get(name)
             if matches:
                 merged[max(matches, key=lambda full: people[full])] += count
             elif keep_lone or count >= 2:
