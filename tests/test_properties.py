@@ -35,7 +35,7 @@ from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 from generator.summarise import _DISAGREEMENT, _disagrees
 from generator.summarise.entities import _merge_short_forms
 from generator.summarise.extractive import Candidate, _usable, select, similarity
-from generator.summarise.keywords import _CHUNK_TAG_WORDS, _tag_word
+from generator.summarise.keywords import _CHUNK_TAG_WORDS, _tag_word, extract_keywords
 from generator.summarise.text import _WORD as SUMMARY_WORD
 from generator.summarise.text import _content_term, chunk_values, content_term_counts, content_terms
 
@@ -321,3 +321,28 @@ def test_a_lone_name_goes_to_the_most_named_full_name_it_begins_or_ends(
             elif keep_lone or count >= 2:
                 expected[name] += count
     assert _merge_short_forms(people, unknown) == expected
+
+
+tag_vocabulary = "talks talks grain grain port ceasefire minister Kyiv Moscow border says news".split()
+tag_paragraphs = st.lists(st.lists(st.sampled_from(tag_vocabulary), max_size=12).map(" ".join), max_size=6)
+tag_entities = st.lists(st.sampled_from(["Kyiv", "Black Sea", "port", "Moscow", "kyiv"]), max_size=7)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(tag_paragraphs, tag_paragraphs.map(" ".join), tag_entities, st.integers(0, 10))
+def test_tags_are_the_entities_then_the_best_scored_words(
+    paragraphs: list[str], title: str, entities: list[str], limit: int
+) -> None:
+    counts = Counter(word for p in paragraphs for word in chunk_values(_CHUNK_TAG_WORDS, p))
+    spread = Counter(word for p in paragraphs for word in set(chunk_values(_CHUNK_TAG_WORDS, p)))
+    for word in chunk_values(_CHUNK_TAG_WORDS, title):
+        if word in counts:
+            counts[word] += 3
+    entity_words = {part for entity in entities for part in entity.lower().split()}
+    scored = sorted(
+        ((-count * (1 + spread[word] / max(1, len(paragraphs))), word) for word, count in counts.items()),
+    )
+    expected = [entity.lower() for entity in entities] + [
+        word for _, word in scored if word not in entity_words and counts[word] >= 2
+    ]
+    assert extract_keywords(title, paragraphs, entities, limit) == tuple(dict.fromkeys(expected))[:limit]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 
@@ -41,10 +42,14 @@ def extract_keywords(
     for word in words(title):
         if word in counts:
             counts[word] += 3
-    scores = {word: count * (1 + spread[word] / max(1, len(paragraphs))) for word, count in counts.items()}
-    tags: list[str] = [entity.lower() for entity in entities]
+    tags = tuple(dict.fromkeys(entity.lower() for entity in entities))[:limit]
     entity_words = {part for entity in tags for part in entity.split()}
-    for word, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
-        if word not in entity_words and counts[word] >= 2:
-            tags.append(word)
-    return tuple(dict.fromkeys(tags))[:limit]
+    # A tag word has no space and is no part of an entity, so none repeats a tag before it: only
+    # the best few that fill the list are needed, not all of the article's words in order.
+    scores = {
+        word: count * (1 + spread[word] / max(1, len(paragraphs)))
+        for word, count in counts.items()
+        if count >= 2 and word not in entity_words
+    }
+    best = heapq.nsmallest(limit - len(tags), scores.items(), key=lambda item: (-item[1], item[0]))
+    return tags + tuple(word for word, _ in best)
