@@ -28,9 +28,11 @@ from generator.content import (
 from generator.errors import InputError
 from generator.events import _ngram_hash_array
 from generator.ingest import read_document
-from generator.model import Article, CleanDocument, Digest, Quote, RawDocument, article_digest
+from generator.model import Article, ArticleText, CleanDocument, Digest, Quote, RawDocument, article_digest
+from generator.render import search
 from generator.render.feeds import atom_feed, rss_feed
 from generator.render.markdown import markdown_to_html, plain_paragraphs_html
+from generator.render.search import STOP_WORDS, WORD, term_weights
 from generator.slugs import MAX_SLUG_LENGTH, is_safe_slug, slugify
 from generator.summarise import _DISAGREEMENT, _disagrees
 from generator.summarise.entities import _merge_short_forms
@@ -346,3 +348,37 @@ def test_tags_are_the_entities_then_the_best_scored_words(
         word for _, word in scored if word not in entity_words and counts[word] >= 2
     ]
     assert extract_keywords(title, paragraphs, entities, limit) == tuple(dict.fromkeys(expected))[:limit]
+
+
+index_words = st.lists(
+    st.sampled_from(
+        "the of Talks talks Zoë zoe ties policies a 7 s us bus class Ceasefire ceasefires".split()
+    ),
+    max_size=40,
+).map(" ".join)
+
+
+def plain_index_terms(value: str) -> list[str]:
+    """The index terms of a text, word by word as the search index defines them."""
+    words = WORD.findall(search.fold(value))
+    return [search.stem(w) for w in words if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(index_words, index_words, index_words)
+def test_search_weights_are_the_formula_applied_to_each_term(title: str, summary: str, body: str) -> None:
+    counts = Counter(plain_index_terms(body))
+    length = max(sum(counts.values()), 1)
+    for term in plain_index_terms(title):
+        counts[term] += search.TITLE_BOOST
+    for term in plain_index_terms(summary):
+        counts[term] += search.SUMMARY_BOOST
+    saturation, effect = search.SATURATION, search.LENGTH_EFFECT
+    length_factor = saturation * (1 - effect + effect * length / search.REFERENCE_LENGTH)
+    expected = sorted(
+        (term, max(1, min(99, round(count * (saturation + 1) / (count + length_factor) * 40))))
+        for term, count in counts.items()
+    )
+    assert list(term_weights(ArticleText(title, summary, body))) == expected
+    assert search.terms(body) == plain_index_terms(body)
+    assert list(search.term_counts(body).items()) == list(Counter(plain_index_terms(body)).items())

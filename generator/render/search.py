@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from generator.memo import BoundedMemo
 from generator.model import Article, ArticleText, article_text_digest
 
 SEARCH_DIR = "search/data"
@@ -77,33 +78,29 @@ def stem(word: str) -> str:
     return word
 
 
+def _index_term(word: str) -> str:
+    """The index term for one folded word, or "" for a stop word or a lone letter."""
+    return "" if word in STOP_WORDS or (len(word) == 1 and not word.isdigit()) else stem(word)
+
+
+# A memo, bounded: news vocabulary repeats a lot. A hit is a dictionary lookup made in C, so a
+# text's words are turned into terms and counted with no Python code per word.
+_INDEX_TERMS: BoundedMemo[str, str] = BoundedMemo(_index_term, limit=1_000_000)
+
+
 def term_of(word: str) -> str | None:
     """The index term for one folded word, or None for a stop word or a lone letter."""
-    found = _TERM_OF.get(word, _UNSEEN)
-    if found is _UNSEEN:
-        found = None if word in STOP_WORDS or (len(word) == 1 and not word.isdigit()) else stem(word)
-        if len(_TERM_OF) < 1_000_000:  # a memo, bounded: news vocabulary repeats a lot
-            _TERM_OF[word] = found
-    return found  # type: ignore[return-value]
-
-
-_UNSEEN = object()
-_TERM_OF: dict[str, str | object | None] = {}
+    return _INDEX_TERMS[word] or None
 
 
 def terms(text: str) -> list[str]:
     """The index terms of `text`, in order: folded words minus stop words and lone letters, stemmed."""
-    return [term for term in map(term_of, WORD.findall(fold(text))) if term is not None]
+    return list(filter(None, map(_INDEX_TERMS.__getitem__, WORD.findall(fold(text)))))
 
 
 def term_counts(text: str) -> Counter[str]:
-    """How often each index term occurs in `text`."""
-    counts: Counter[str] = Counter()
-    for word, count in Counter(WORD.findall(fold(text))).items():
-        term = term_of(word)
-        if term is not None:
-            counts[term] += count
-    return counts
+    """How often each index term occurs in `text`, in order of first use."""
+    return Counter(filter(None, map(_INDEX_TERMS.__getitem__, WORD.findall(fold(text)))))
 
 
 def fnv1a(text: str) -> int:
@@ -165,11 +162,15 @@ def term_weights(article: Article | ArticleText) -> TermWeights:
     for term in terms(article.summary):
         counts[term] += SUMMARY_BOOST
     length_factor = SATURATION * (1 - LENGTH_EFFECT + LENGTH_EFFECT * length / REFERENCE_LENGTH)
-    weights = []
-    for term, count in counts.items():
-        score = count * (SATURATION + 1) / (count + length_factor)
-        weights.append((term, max(1, min(99, round(score * 40)))))
-    return TermWeights.of(sorted(weights))
+    # A weight depends on the article only through its count: most terms share a few small
+    # counts, so each distinct count's weight is worked out once, not each term's.
+    weight_of = {
+        count: max(1, min(99, round(count * (SATURATION + 1) / (count + length_factor) * 40)))
+        for count in set(counts.values())
+    }
+    ordered = sorted(counts)
+    weights = bytes(map(weight_of.__getitem__, map(counts.__getitem__, ordered)))
+    return TermWeights(_TERM_JOIN.join(ordered), weights)
 
 
 def document_ids(paths: Iterable[str]) -> dict[str, str]:
